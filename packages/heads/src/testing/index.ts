@@ -1,0 +1,1 @@
+export { arbHeadsConfig } from './arbitraries.ts';

@@ -1,0 +1,1 @@
+export { arbAction } from './arbitraries.ts';

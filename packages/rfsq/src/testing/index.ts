@@ -1,0 +1,1 @@
+export { arbTokenShape, arbTokens } from './arbitraries.ts';

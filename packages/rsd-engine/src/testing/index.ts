@@ -1,0 +1,1 @@
+export { arbAcceptance } from './arbitraries.ts';

@@ -1,0 +1,46 @@
+// postinstall: install GPU-only extras where a GPU is present, never fail the install.
+//
+// .npmrc skips onnxruntime-node's CUDA download (it reaches outside the npm registry and
+// fails on offline machines). Where `nvidia-smi -L` lists a GPU, this runs the package's
+// own install script without the skip, so ONNX Runtime gets its CUDA provider. The
+// TensorFlow.js native packages are optionalDependencies: npm skips them on its own when
+// their download fails.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+function hasNvidiaGpu() {
+  try {
+    return execFileSync('nvidia-smi', ['-L'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().includes('GPU');
+  } catch {
+    return false;
+  }
+}
+
+if (process.env.RSD_SKIP_GPU_INSTALL === '1') {
+  console.log('[rsd] RSD_SKIP_GPU_INSTALL=1: CPU-only install');
+} else if (!hasNvidiaGpu()) {
+  console.log('[rsd] no NVIDIA GPU found (nvidia-smi -L): ONNX Runtime will use its CPU provider');
+} else {
+  const require = createRequire(import.meta.url);
+  let script;
+  try {
+    script = join(dirname(require.resolve('onnxruntime-node/package.json')), 'script', 'install.js');
+  } catch {
+    script = undefined;
+  }
+  if (!script || !existsSync(script)) {
+    console.log('[rsd] GPU found but onnxruntime-node has no install script here: CPU provider only');
+  } else {
+    const env = { ...process.env };
+    delete env.npm_config_onnxruntime_node_install;
+    delete env.ONNXRUNTIME_NODE_INSTALL;
+    const r = spawnSync(process.execPath, [script], { stdio: 'inherit', env, cwd: dirname(dirname(script)) });
+    console.log(
+      r.status === 0
+        ? '[rsd] ONNX Runtime CUDA provider installed'
+        : `[rsd] ONNX Runtime CUDA provider install failed (exit ${r.status}): the engine will use CPU`,
+    );
+  }
+}
