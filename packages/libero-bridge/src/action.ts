@@ -29,3 +29,4 @@ export function normalizeAction(action: ArrayLike<number>): Float64Array {
   }
   return out;
 }
+// touch
