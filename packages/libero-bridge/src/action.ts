@@ -29,4 +29,3 @@ export function normalizeAction(action: ArrayLike<number>): Float64Array {
   }
   return out;
 }
-// touch
