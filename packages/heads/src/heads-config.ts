@@ -20,11 +20,11 @@ export interface HeadsConfig {
   readonly draftLayers: number;
   /** Hidden width of the main head. */
   readonly mainWidth: number;
-  /** Hidden blocks of the main head. */
+  /** Hidden layers of the main head (>= 1); see ARCHITECTURE.md. */
   readonly mainDepth: number;
   /** Hidden width of the draft head. */
   readonly draftWidth: number;
-  /** Hidden blocks of the draft head. */
+  /** Hidden layers of the draft head (>= 0); see ARCHITECTURE.md. */
   readonly draftDepth: number;
 }
 
@@ -38,7 +38,7 @@ export function validateHeadsConfig(value: unknown, source = 'config'): HeadsCon
   const v = value as Record<string, unknown>;
   for (const f of FIELDS) {
     const x = v[f];
-    const min = f === 'mainDepth' || f === 'draftDepth' ? 0 : f === 'K' ? 2 : 1;
+    const min = f === 'draftDepth' ? 0 : f === 'K' ? 2 : 1;
     if (typeof x !== 'number' || !Number.isInteger(x) || x < min) {
       throw new HeadsError('INVALID_CONFIG', `${source}: field "${f}" must be an integer >= ${min}, got ${JSON.stringify(x)}`, {
         subject: `${source}.${f}`,

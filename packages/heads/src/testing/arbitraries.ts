@@ -11,9 +11,9 @@ export function arbHeadsConfig(): fc.Arbitrary<HeadsConfig> {
       L: fc.integer({ min: 1, max: 6 }),
       K: fc.integer({ min: 2, max: 7 }),
       mainWidth: fc.integer({ min: 1, max: 32 }),
-      mainDepth: fc.integer({ min: 0, max: 2 }),
+      mainDepth: fc.integer({ min: 1, max: 3 }),
       draftWidth: fc.integer({ min: 1, max: 16 }),
-      draftDepth: fc.integer({ min: 0, max: 1 }),
+      draftDepth: fc.integer({ min: 0, max: 2 }),
     })
     .chain((c) => fc.integer({ min: 1, max: c.L }).map((draftLayers) => ({ ...c, draftLayers })));
 }
