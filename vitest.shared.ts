@@ -11,8 +11,6 @@ export function rsdProject(name: string, overrides: { testTimeout?: number } = {
       environment: 'node',
       testTimeout: overrides.testTimeout ?? 60_000,
       pool: 'forks',
-      // The JSON report feeds the 'N passed, N failed' line that tools/test-summary.mjs prints.
-      reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
     },
   });
 }
