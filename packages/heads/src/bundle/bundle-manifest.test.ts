@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { HeadsError } from '../errors/heads-error.ts';
+import { BUNDLE_FILES, BUNDLE_FORMAT, validateBundleManifest } from './bundle-manifest.ts';
+
+const sha = 'a'.repeat(64);
+const good = {
+  format: BUNDLE_FORMAT,
+  name: 'test',
+  dims: { C: 8, A: 7, H: 7, L: 8, K: 7, F: 32, k: 3 },
+  actionNormalization: { kind: 'bounds', low: Array(7).fill(-1), high: Array(7).fill(1) },
+  tokenizer: { variant: 'robust', layerScales: Array(8).fill(0.5), layerShifts: Array(8).fill(0) },
+  backbone: { image: { height: 64, width: 64 }, instruction: { kind: 'hashed-words', vocabSize: 512, maxTokens: 16 } },
+  files: Object.fromEntries(BUNDLE_FILES.map((f) => [f, { sha256: sha }])),
+  provenance: { commit: 'abc' },
+};
+
+function subjectOf(value: unknown): string | undefined {
+  try {
+    validateBundleManifest(value, 'm.json');
+  } catch (e) {
+    if (HeadsError.isInstance(e)) return e.subject;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('validateBundleManifest', () => {
+  it('accepts a complete manifest', () => {
+    expect(validateBundleManifest(good)).toBe(good);
+  });
+
+  it.each([
+    [{ ...good, format: 'rsd-bundle/0' }, 'm.json#format'],
+    [{ ...good, dims: { ...good.dims, k: 9 } }, 'm.json#dims.k'],
+    [{ ...good, dims: { ...good.dims, K: 1 } }, 'm.json#dims.K'],
+    [{ ...good, actionNormalization: { ...good.actionNormalization, low: [0] } }, 'm.json#actionNormalization.low'],
+    [{ ...good, actionNormalization: { ...good.actionNormalization, high: Array(7).fill(-1) } }, 'm.json#actionNormalization.high[0]'],
+    [{ ...good, tokenizer: { ...good.tokenizer, layerScales: Array(8).fill(0) } }, 'm.json#tokenizer.layerScales'],
+    [{ ...good, files: { ...good.files, 'main.onnx': { sha256: 'xyz' } } }, 'm.json#files["main.onnx"].sha256'],
+    [{ ...good, files: { ...good.files, 'draft.onnx': undefined } }, 'm.json#files["draft.onnx"]'],
+  ])('names the bad field (%#)', (value, subject) => {
+    expect(subjectOf(value)).toBe(subject);
+  });
+});

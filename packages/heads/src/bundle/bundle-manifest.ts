@@ -1,0 +1,145 @@
+import { HeadsError } from '../errors/heads-error.ts';
+
+/** The literal format version of `manifest.json`; a different one is refused by name. */
+export const BUNDLE_FORMAT = 'rsd-bundle/1';
+
+/** The five ONNX files of a bundle (SPEC §2). */
+export const BUNDLE_FILES = ['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx'] as const;
+export type BundleFile = (typeof BUNDLE_FILES)[number];
+
+/** Sizes shared by every model of the bundle. */
+export interface BundleDims {
+  /** Action chunk length (steps). */
+  readonly C: number;
+  /** Action width (7: dx dy dz droll dpitch dyaw gripper). */
+  readonly A: number;
+  /** Latent dims per step. */
+  readonly H: number;
+  /** Residual layers. */
+  readonly L: number;
+  /** FSQ levels per code. */
+  readonly K: number;
+  /** Backbone feature width. */
+  readonly F: number;
+  /** Draft layers (default proposal length), 1..L. */
+  readonly k: number;
+}
+
+/**
+ * Action normalisation: environment units → [-1, 1] per dimension,
+ * `x_n = 2 (x − low) / (high − low) − 1` (the decoder graph applies the inverse).
+ */
+export interface ActionNormalization {
+  readonly kind: 'bounds';
+  /** float [A]: value mapped to −1 (e.g. the 1st percentile of the data). */
+  readonly low: readonly number[];
+  /** float [A]: value mapped to +1 (e.g. the 99th percentile). */
+  readonly high: readonly number[];
+}
+
+/** The tokenizer's variant and its fixed per-layer normalisation (SPEC §1.1). */
+export interface TokenizerInfo {
+  readonly variant: 'robust' | 'naive';
+  /** float [L]: residual scale of each layer (all 1 for naive). */
+  readonly layerScales: readonly number[];
+  /** float [L]: residual shift of each layer (all 0 for naive). */
+  readonly layerShifts: readonly number[];
+}
+
+/** How the backbone reads its inputs. */
+export interface BackboneInfo {
+  /** `image` uint8 [B, height, width, 3], upright (row 0 = top). */
+  readonly image: { readonly height: number; readonly width: number };
+  /** `instruction` int64 [B, maxTokens]: lower-cased words hashed into [1, vocabSize), 0 = padding. */
+  readonly instruction: { readonly kind: 'hashed-words'; readonly vocabSize: number; readonly maxTokens: number };
+  /** `proprio` float32 [B, size] when present: which observation fields, concatenated in order. */
+  readonly proprio?: { readonly size: number; readonly fields: readonly string[] };
+}
+
+/** Where the bundle came from (commit, seeds, data hashes, time, losses). Free-form values. */
+export type Provenance = Readonly<Record<string, unknown>>;
+
+/** `manifest.json` of a model bundle. */
+export interface BundleManifest {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly name: string;
+  readonly dims: BundleDims;
+  readonly actionNormalization: ActionNormalization;
+  readonly tokenizer: TokenizerInfo;
+  readonly backbone: BackboneInfo;
+  /** sha256 (lower-case hex) of each ONNX file. */
+  readonly files: Readonly<Record<BundleFile, { readonly sha256: string }>>;
+  readonly provenance: Provenance;
+}
+
+/** Validates a parsed `manifest.json`; every error names the file and the field. */
+export function validateBundleManifest(value: unknown, file = 'manifest.json'): BundleManifest {
+  const fail = (field: string, why: string): never => {
+    throw new HeadsError('INVALID_CONFIG', `${file}: field "${field}" ${why}`, { subject: `${file}#${field}` });
+  };
+  const obj = (v: unknown, field: string): Record<string, unknown> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(field, 'must be an object');
+    return v as Record<string, unknown>;
+  };
+  const int = (v: unknown, field: string, min: number): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(field, `must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
+  const floats = (v: unknown, field: string, n: number): number[] => {
+    if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      fail(field, `must be ${n} finite numbers`);
+    }
+    return v as number[];
+  };
+  const m = obj(value, '(root)');
+  if (m.format !== BUNDLE_FORMAT) fail('format', `must be "${BUNDLE_FORMAT}", got ${JSON.stringify(m.format)}`);
+  if (typeof m.name !== 'string' || m.name === '') fail('name', 'must be a non-empty string');
+  const d = obj(m.dims, 'dims');
+  const dims = {
+    C: int(d.C, 'dims.C', 1),
+    A: int(d.A, 'dims.A', 1),
+    H: int(d.H, 'dims.H', 1),
+    L: int(d.L, 'dims.L', 1),
+    K: int(d.K, 'dims.K', 2),
+    F: int(d.F, 'dims.F', 1),
+    k: int(d.k, 'dims.k', 1),
+  };
+  if (dims.k > dims.L) fail('dims.k', `(${dims.k}) must be <= dims.L (${dims.L})`);
+  const n = obj(m.actionNormalization, 'actionNormalization');
+  if (n.kind !== 'bounds') fail('actionNormalization.kind', 'must be "bounds"');
+  const low = floats(n.low, 'actionNormalization.low', dims.A);
+  const high = floats(n.high, 'actionNormalization.high', dims.A);
+  low.forEach((lo, i) => {
+    if (!(high[i]! > lo)) fail(`actionNormalization.high[${i}]`, `must be > low[${i}] (${lo})`);
+  });
+  const t = obj(m.tokenizer, 'tokenizer');
+  if (t.variant !== 'robust' && t.variant !== 'naive') fail('tokenizer.variant', 'must be "robust" or "naive"');
+  const scales = floats(t.layerScales, 'tokenizer.layerScales', dims.L);
+  if (scales.some((s) => !(s > 0))) fail('tokenizer.layerScales', 'must be positive');
+  floats(t.layerShifts, 'tokenizer.layerShifts', dims.L);
+  const b = obj(m.backbone, 'backbone');
+  const img = obj(b.image, 'backbone.image');
+  int(img.height, 'backbone.image.height', 1);
+  int(img.width, 'backbone.image.width', 1);
+  const ins = obj(b.instruction, 'backbone.instruction');
+  if (ins.kind !== 'hashed-words') fail('backbone.instruction.kind', 'must be "hashed-words"');
+  int(ins.vocabSize, 'backbone.instruction.vocabSize', 2);
+  int(ins.maxTokens, 'backbone.instruction.maxTokens', 1);
+  if (b.proprio !== undefined) {
+    const p = obj(b.proprio, 'backbone.proprio');
+    const size = int(p.size, 'backbone.proprio.size', 1);
+    if (!Array.isArray(p.fields) || !p.fields.every((f) => typeof f === 'string')) {
+      fail('backbone.proprio.fields', 'must be a list of observation field names');
+    }
+    void size;
+  }
+  const files = obj(m.files, 'files');
+  for (const f of BUNDLE_FILES) {
+    const entry = obj(files[f], `files["${f}"]`);
+    if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) {
+      fail(`files["${f}"].sha256`, 'must be 64 lower-case hex digits');
+    }
+  }
+  obj(m.provenance, 'provenance');
+  return value as BundleManifest;
+}
