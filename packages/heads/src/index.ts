@@ -3,6 +3,7 @@ export type { HeadsErrorCode } from './errors/heads-error.ts';
 export { validateHeadsConfig } from './heads-config.ts';
 export type { HeadsConfig } from './heads-config.ts';
 export { BUNDLE_FILES, BUNDLE_FORMAT, validateBundleManifest } from './bundle/bundle-manifest.ts';
+export { hashInstruction } from './bundle/hash-instruction.ts';
 export type {
   ActionNormalization,
   BackboneInfo,
@@ -12,3 +13,12 @@ export type {
   Provenance,
   TokenizerInfo,
 } from './bundle/bundle-manifest.ts';
+export { checkHeadWeights, draftParameterSpecs, headParameterSpecs, mainParameterSpecs } from './model/head-parameters.ts';
+export type { DraftWeights, HeadArch, MainWeights, ParameterSpec } from './model/head-parameters.ts';
+export { applyMask, hiddenDegree, mainMasks } from './model/made-masks.ts';
+export type { MainMasks } from './model/made-masks.ts';
+export { draftForward } from './model/draft-forward.ts';
+export { mainForward } from './model/main-forward.ts';
+export { HEADS_ONNX_OPSET } from './export/onnx-opset.ts';
+export { exportDraftOnnx } from './export/export-draft-onnx.ts';
+export { exportMainOnnx } from './export/export-main-onnx.ts';
