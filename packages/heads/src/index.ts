@@ -13,7 +13,12 @@ export type {
   Provenance,
   TokenizerInfo,
 } from './bundle/bundle-manifest.ts';
-export { checkHeadWeights, draftParameterSpecs, headParameterSpecs, mainParameterSpecs } from './model/head-parameters.ts';
+export {
+  checkHeadWeights,
+  draftParameterSpecs,
+  headParameterSpecs,
+  mainParameterSpecs,
+} from './model/head-parameters.ts';
 export type { DraftWeights, HeadArch, MainWeights, ParameterSpec } from './model/head-parameters.ts';
 export { applyMask, hiddenDegree, mainMasks } from './model/made-masks.ts';
 export type { MainMasks } from './model/made-masks.ts';
