@@ -3,12 +3,13 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 /** Element types the builder writes. */
-export type OnnxDType = 'float32' | 'int64' | 'int32' | 'bool';
+export type OnnxDType = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
 
 const DTYPE_CODE: Record<OnnxDType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
+  uint8: onnx.TensorProto.DataType.UINT8,
   bool: onnx.TensorProto.DataType.BOOL,
 };
 
