@@ -6,3 +6,23 @@ export { OnnxGraphBuilder, attrFloat } from './onnx/onnx-graph-builder.ts';
 export type { OnnxAttrValue, OnnxDType, OnnxDim, OnnxTensorData, FloatAttr } from './onnx/onnx-graph-builder.ts';
 export { selectTfBackend } from './tf/select-tf-backend.ts';
 export type { SelectedTfBackend, TfBackendName } from './tf/select-tf-backend.ts';
+export { RFSQ_VARIANTS, rfsqConfig, validateRfsqConfig } from './core/rfsq-config.ts';
+export type { RfsqConfig, RfsqVariant } from './core/rfsq-config.ts';
+export { RFSQ_FORMAT, validateRfsqParams } from './core/rfsq-params.ts';
+export type { RfsqParams } from './core/rfsq-params.ts';
+export type { DenseLayer, Activation } from './core/dense-layer.ts';
+export { mlpForward, denseForward } from './core/dense-layer.ts';
+export {
+  computeActionNormalization,
+  denormalizeActions,
+  normalizeActions,
+  validateActionNormalization,
+} from './core/action-normalization.ts';
+export type { ActionNormalization } from './core/action-normalization.ts';
+export { fsqCode, fsqLevel, fsqStep, fsqHalfWidth, fsqQuantize, fsqDequantize } from './core/fsq-quantizer.ts';
+export { residualQuantize, residualDequantize } from './core/residual-fsq.ts';
+export type { ResidualLayerNorm, ResidualQuantization } from './core/residual-fsq.ts';
+export { RfsqTokenizer } from './core/rfsq-tokenizer.ts';
+export { exportRfsqOnnx, RFSQ_ENCODER_FILE, RFSQ_DECODER_FILE } from './onnx/export-rfsq-onnx.ts';
+export type { RfsqOnnxModels } from './onnx/export-rfsq-onnx.ts';
+export { SeededPrng } from './util/seeded-prng.ts';

@@ -1,1 +1,2 @@
 export { arbTokenShape, arbTokens } from './arbitraries.ts';
+export { randomRfsqParams } from './random-rfsq-params.ts';
