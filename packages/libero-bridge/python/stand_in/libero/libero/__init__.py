@@ -1,0 +1,12 @@
+"""STAND-IN for `libero.libero` (tests only): get_libero_path returns synthetic paths."""
+
+import os
+
+_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stand_in_assets")
+
+
+def get_libero_path(query):
+    """Same signature as LIBERO's; the folders need not exist for the stand-in."""
+    if query not in ("bddl_files", "init_states", "datasets", "assets", "benchmark_root"):
+        raise KeyError("stand-in get_libero_path: unknown key %r" % query)
+    return os.path.join(_ROOT, query)

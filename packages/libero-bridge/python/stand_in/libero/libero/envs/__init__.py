@@ -1,0 +1,113 @@
+"""STAND-IN for `libero.libero.envs` (tests only): an OffScreenRenderEnv with LIBERO's method
+names and observation keys and a trivial, deterministic point-hand "simulation".
+
+State: hand position (metres), yaw (radians), gripper opening, target position. A step moves
+the hand by 0.02 m and the yaw by 0.05 rad per action unit; gripper > 0 closes. Success: hand
+within 0.03 m of the target with the gripper closed. Images are rendered UPSIDE DOWN, as
+LIBERO's are: upright, red grows down the rows, green across the columns, blue encodes the state.
+"""
+
+import math
+import os
+import sys
+
+
+class StandInImage:
+    """The subset of a numpy uint8 [H, W, 3] array the server uses: shape, dtype, tobytes()."""
+
+    dtype = "uint8"
+
+    def __init__(self, height, width, data):
+        self.shape = (height, width, 3)
+        self._data = bytes(data)
+
+    def tobytes(self):
+        return self._data
+
+
+def _render(height, width, blue, swap):
+    """Upside-down rendering of the upright gradient pattern."""
+    out = bytearray(height * width * 3)
+    i = 0
+    for raw_row in range(height):
+        row = height - 1 - raw_row
+        red = (255 * row) // max(1, height - 1)
+        for raw_col in range(width):
+            col = width - 1 - raw_col
+            green = (255 * col) // max(1, width - 1)
+            out[i], out[i + 1], out[i + 2] = (green, red, blue) if swap else (red, green, blue)
+            i += 3
+    return StandInImage(height, width, out)
+
+
+def _hook(name):
+    value = os.environ.get(name)
+    return int(value) if value else None
+
+
+class OffScreenRenderEnv:
+    def __init__(self, bddl_file_name, camera_heights=128, camera_widths=128, **_kwargs):
+        self.bddl_file_name = bddl_file_name
+        self.height = camera_heights
+        self.width = camera_widths
+        self._seed = 0
+        self._closed = False
+        self._set_state([0.0, 0.0, 0.9, 0.1, 0.1, 0.85])
+
+    def _set_state(self, state):
+        self.hand = [float(v) for v in state[0:3]]
+        self.target = [float(v) for v in state[3:6]]
+        self.yaw = 0.0
+        self.gripper = 0.04
+        self.steps = 0
+        self.done = False
+
+    def seed(self, seed):
+        self._seed = int(seed)
+
+    def reset(self):
+        self._set_state([0.0, 0.0, 0.9, 0.1, 0.1, 0.85])
+        return self._obs()
+
+    def set_init_state(self, init_state):
+        self._set_state(init_state)
+        return self._obs()
+
+    def check_success(self):
+        return self.gripper < 0.01 and math.dist(self.hand, self.target) < 0.03
+
+    def step(self, action):
+        if self._closed:
+            raise RuntimeError("stand-in: step on a closed environment")
+        if self.done:
+            raise ValueError("executing action in terminated episode")
+        if len(action) != 7:
+            raise ValueError("stand-in: action dimension %d, expected 7" % len(action))
+        self.steps += 1
+        if _hook("RSD_LIBERO_STAND_IN_EXIT_AT_STEP") == self.steps:
+            sys.stderr.write("stand-in: exiting at step %d as RSD_LIBERO_STAND_IN_EXIT_AT_STEP asks\n" % self.steps)
+            sys.stderr.flush()
+            os._exit(3)
+        if _hook("RSD_LIBERO_STAND_IN_FAIL_AT_STEP") == self.steps:
+            raise RuntimeError("stand-in: simulated physics failure at step %d" % self.steps)
+        a = [min(1.0, max(-1.0, float(v))) for v in action]
+        self.hand = [h + 0.02 * d for h, d in zip(self.hand, a[0:3])]
+        self.yaw += 0.05 * a[5]
+        self.gripper = 0.0 if a[6] > 0 else 0.04
+        success = self.check_success()
+        self.done = success
+        return self._obs(), (1.0 if success else 0.0), success, {}
+
+    def _obs(self):
+        mix = sum(int(round(v * 1000)) for v in self.hand) + 7 * self.steps + 31 * self._seed + int(self.gripper * 100)
+        blue = mix % 256
+        return {
+            "agentview_image": _render(self.height, self.width, blue, swap=False),
+            "robot0_eye_in_hand_image": _render(self.height, self.width, blue, swap=True),
+            "robot0_eef_pos": list(self.hand),
+            "robot0_eef_quat": [0.0, 0.0, math.sin(self.yaw / 2), math.cos(self.yaw / 2)],
+            "robot0_gripper_qpos": [self.gripper / 2, -self.gripper / 2],
+        }
+
+    def close(self):
+        self._closed = True

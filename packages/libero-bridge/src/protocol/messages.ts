@@ -1,0 +1,78 @@
+/**
+ * The messages of protocol `rsd-libero/1`. Every request carries an `id` (a positive integer the
+ * client picks); the server answers each request with exactly one reply carrying the same `id`,
+ * either the reply type listed here or an `error` reply. Field names are snake_case on the wire.
+ *
+ * | request       | fields                                                        | reply          |
+ * |---------------|---------------------------------------------------------------|----------------|
+ * | `hello`       | `version`, `token?`, `client`                                 | `hello`        |
+ * | `list_suites` |                                                               | `suites`       |
+ * | `reset`       | `suite`, `task_id`, `init_state`, `seed`, `camera_height`, `camera_width` | `observation`  |
+ * | `step`        | `action` (7 finite numbers, already clipped to [-1, 1])       | `step_result`  |
+ * | `close`       |                                                               | `closed`       |
+ *
+ * `observation` and `step_result` carry `obs: { ee_pos [3], ee_quat [4], gripper_qpos [2] }`
+ * in the header and the images as blobs `agentview_rgb` and (optionally) `eye_in_hand_rgb`,
+ * uint8 [H, W, 3], already rotated upright by the server. `step_result` adds `reward`, `done`,
+ * `success`.
+ *
+ * An `error` reply is `{ type: 'error', id, error: { type, message, code? } }`: `type` is the
+ * server's exception class, `message` its text, `code` a BridgeErrorCode when the server
+ * recognised the failure (unknown suite, task or initial state, bad action, version mismatch,
+ * bad token). A reply the server could not tie to a request has `id: null`.
+ */
+import type { PROTOCOL_VERSION } from './protocol-version.ts';
+
+export interface HelloRequest {
+  readonly type: 'hello';
+  readonly id: number;
+  readonly version: typeof PROTOCOL_VERSION | string;
+  readonly client: string;
+  readonly token?: string;
+}
+
+export interface ListSuitesRequest {
+  readonly type: 'list_suites';
+  readonly id: number;
+}
+
+export interface ResetRequest {
+  readonly type: 'reset';
+  readonly id: number;
+  readonly suite: string;
+  readonly task_id: number;
+  readonly init_state: number;
+  readonly seed: number;
+  readonly camera_height: number;
+  readonly camera_width: number;
+}
+
+export interface StepRequest {
+  readonly type: 'step';
+  readonly id: number;
+  /** float [7]: dx dy dz droll dpitch dyaw gripper, clipped to [-1, 1]. */
+  readonly action: readonly number[];
+}
+
+export interface CloseRequest {
+  readonly type: 'close';
+  readonly id: number;
+}
+
+export type BridgeRequest = HelloRequest | ListSuitesRequest | ResetRequest | StepRequest | CloseRequest;
+
+/** Reply type the server sends for each request type. */
+export const REPLY_TYPE = {
+  hello: 'hello',
+  list_suites: 'suites',
+  reset: 'observation',
+  step: 'step_result',
+  close: 'closed',
+} as const satisfies Record<BridgeRequest['type'], string>;
+
+/** The `error` object of an error reply. */
+export interface ErrorReplyBody {
+  readonly type: string;
+  readonly message: string;
+  readonly code?: string;
+}
