@@ -26,9 +26,15 @@ interface ConvGeometry {
 }
 
 function geometry(tf: typeof TfModule, xShape: number[], filterShape: number[], attrs: NamedAttrMap): ConvGeometry {
-  const { strides, pad, dimRoundingMode, dataFormat, dilations } = attrs as Record<string, never>;
+  const { strides, pad, dimRoundingMode, dataFormat, dilations } = attrs as {
+    strides: number | [number, number];
+    pad: 'same' | 'valid' | number;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    dataFormat?: string;
+    dilations?: number | number[];
+  };
   if (dataFormat !== undefined && dataFormat !== 'NHWC') throw new Error(`wasm training kernels: only NHWC, got ${dataFormat}`);
-  const d = dilations as number | number[] | undefined;
+  const d = dilations;
   if (d !== undefined && (Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1)) {
     throw new Error('wasm training kernels: dilations other than 1 are not supported');
   }
