@@ -1,18 +1,10 @@
 /** Element types a checkpoint tensor can be stored in (PyTorch / safetensors names). */
 export type CheckpointDType =
-  | 'float32'
-  | 'float64'
-  | 'float16'
-  | 'bfloat16'
-  | 'int64'
-  | 'int32'
-  | 'int16'
-  | 'int8'
-  | 'uint8'
-  | 'bool';
+  'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
 /** The typed array holding a tensor's values, by stored dtype (see {@link CheckpointTensor}). */
-export type CheckpointTensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+export type CheckpointTensorData =
+  Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
 /**
  * A tensor read from a checkpoint: contiguous, row-major values of `shape`.

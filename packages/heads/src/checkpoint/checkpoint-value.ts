@@ -40,7 +40,13 @@ export function checkpointValueToJson(v: CheckpointValue): unknown {
   if (Array.isArray(v)) return v.map((x: CheckpointValue) => checkpointValueToJson(x));
   if (v instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of v) Object.defineProperty(out, k, { value: checkpointValueToJson(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of v)
+      Object.defineProperty(out, k, {
+        value: checkpointValueToJson(x),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   const t = v as CheckpointTensor;

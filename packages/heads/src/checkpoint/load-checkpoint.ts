@@ -38,7 +38,11 @@ function looksLikeSafetensors(bytes: Uint8Array): boolean {
  * (`readTorchCheckpoint`), else safetensors (`readSafetensors`). Unknown content →
  * HeadsError CHECKPOINT_CORRUPT naming the file.
  */
-export function parseCheckpoint(bytes: Uint8Array, fileName: string, options: LoadCheckpointOptions = {}): LoadedCheckpoint {
+export function parseCheckpoint(
+  bytes: Uint8Array,
+  fileName: string,
+  options: LoadCheckpointOptions = {},
+): LoadedCheckpoint {
   if (looksLikeZip(bytes)) {
     const { root } = readTorchCheckpoint(bytes, { fileName });
     const found = findStateDict(root, { fileName, stateDictKey: options.stateDictKey });
@@ -46,14 +50,20 @@ export function parseCheckpoint(bytes: Uint8Array, fileName: string, options: Lo
   }
   if (looksLikeSafetensors(bytes)) {
     if (options.stateDictKey !== undefined) {
-      throw new HeadsError('CHECKPOINT_MISMATCH', `${fileName}: safetensors files have no state_dict key (got "${options.stateDictKey}")`, {
-        subject: options.stateDictKey,
-      });
+      throw new HeadsError(
+        'CHECKPOINT_MISMATCH',
+        `${fileName}: safetensors files have no state_dict key (got "${options.stateDictKey}")`,
+        {
+          subject: options.stateDictKey,
+        },
+      );
     }
     const file = readSafetensors(bytes, { fileName });
     return { format: 'safetensors', fileName, stateDict: file.tensors, stateDictKey: undefined, extras: file.metadata };
   }
-  throw new HeadsError('CHECKPOINT_CORRUPT', `${fileName}: neither a PyTorch zip checkpoint nor a safetensors file`, { subject: fileName });
+  throw new HeadsError('CHECKPOINT_CORRUPT', `${fileName}: neither a PyTorch zip checkpoint nor a safetensors file`, {
+    subject: fileName,
+  });
 }
 
 /** Reads a `.pt` / `.safetensors` file from disk (see {@link parseCheckpoint}); unreadable → IO_ERROR naming the path. */
@@ -63,7 +73,10 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new HeadsError('IO_ERROR', `cannot read checkpoint ${path}: ${(error as Error).message}`, { subject: path, cause: error });
+    throw new HeadsError('IO_ERROR', `cannot read checkpoint ${path}: ${(error as Error).message}`, {
+      subject: path,
+      cause: error,
+    });
   }
   return parseCheckpoint(bytes, path, options);
 }

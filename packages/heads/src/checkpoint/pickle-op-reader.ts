@@ -72,7 +72,9 @@ const latin1 = new TextDecoder('latin1');
 
 function need(bytes: Uint8Array, pos: number, n: number, what: string): void {
   if (n < 0 || pos + n > bytes.length) {
-    throw new PickleFormatError(`pickle ends inside ${what} at byte ${pos} (needs ${n} bytes, ${bytes.length - pos} left)`);
+    throw new PickleFormatError(
+      `pickle ends inside ${what} at byte ${pos} (needs ${n} bytes, ${bytes.length - pos} left)`,
+    );
   }
 }
 
@@ -119,13 +121,38 @@ export function readPickleOp(bytes: Uint8Array, pos: number): PickleOp {
   const p = pos + 1;
   const op = (end: number, arg?: PickleOp['arg']): PickleOp => ({ code, pos, end, arg });
   switch (code) {
-    case OP.MARK: case OP.STOP: case OP.POP: case OP.POP_MARK: case OP.DUP: case OP.NONE:
-    case OP.BINPERSID: case OP.REDUCE: case OP.EMPTY_LIST: case OP.APPEND: case OP.BUILD:
-    case OP.DICT: case OP.APPENDS: case OP.LIST: case OP.SETITEM: case OP.TUPLE: case OP.SETITEMS:
-    case OP.EMPTY_DICT: case OP.EMPTY_TUPLE: case OP.NEWOBJ: case OP.TUPLE1: case OP.TUPLE2:
-    case OP.TUPLE3: case OP.NEWTRUE: case OP.NEWFALSE: case OP.STACK_GLOBAL: case OP.MEMOIZE:
+    case OP.MARK:
+    case OP.STOP:
+    case OP.POP:
+    case OP.POP_MARK:
+    case OP.DUP:
+    case OP.NONE:
+    case OP.BINPERSID:
+    case OP.REDUCE:
+    case OP.EMPTY_LIST:
+    case OP.APPEND:
+    case OP.BUILD:
+    case OP.DICT:
+    case OP.APPENDS:
+    case OP.LIST:
+    case OP.SETITEM:
+    case OP.TUPLE:
+    case OP.SETITEMS:
+    case OP.EMPTY_DICT:
+    case OP.EMPTY_TUPLE:
+    case OP.NEWOBJ:
+    case OP.TUPLE1:
+    case OP.TUPLE2:
+    case OP.TUPLE3:
+    case OP.NEWTRUE:
+    case OP.NEWFALSE:
+    case OP.STACK_GLOBAL:
+    case OP.MEMOIZE:
       return op(p);
-    case OP.PROTO: case OP.BININT1: case OP.BINGET: case OP.BINPUT:
+    case OP.PROTO:
+    case OP.BININT1:
+    case OP.BINGET:
+    case OP.BINPUT:
       need(bytes, p, 1, 'argument');
       return op(p + 1, bytes[p]!);
     case OP.BININT2:
@@ -134,7 +161,8 @@ export function readPickleOp(bytes: Uint8Array, pos: number): PickleOp {
     case OP.BININT:
       need(bytes, p, 4, 'BININT');
       return op(p + 4, signedLE(bytes, p, 4));
-    case OP.LONG_BINGET: case OP.LONG_BINPUT:
+    case OP.LONG_BINGET:
+    case OP.LONG_BINPUT:
       need(bytes, p, 4, 'memo index');
       return op(p + 4, uintLE(bytes, p, 4));
     case OP.FRAME:
@@ -144,21 +172,28 @@ export function readPickleOp(bytes: Uint8Array, pos: number): PickleOp {
       need(bytes, p, 8, 'BINFLOAT');
       return op(p + 8, new DataView(bytes.buffer, bytes.byteOffset + p, 8).getFloat64(0, false));
     }
-    case OP.LONG1: case OP.LONG4: {
+    case OP.LONG1:
+    case OP.LONG4: {
       const [n, start] = sized(bytes, p, code === OP.LONG1 ? 1 : 4, 'LONG');
       if (n > 64) throw new PickleFormatError(`integer of ${n} bytes at byte ${pos} is too large`);
       return op(start + n, signedLE(bytes, start, n));
     }
-    case OP.SHORT_BINUNICODE: case OP.BINUNICODE: case OP.BINUNICODE8: {
+    case OP.SHORT_BINUNICODE:
+    case OP.BINUNICODE:
+    case OP.BINUNICODE8: {
       const lenBytes = code === OP.SHORT_BINUNICODE ? 1 : code === OP.BINUNICODE ? 4 : 8;
       const [n, start] = sized(bytes, p, lenBytes, 'string');
       return op(start + n, text(bytes, start, n));
     }
-    case OP.SHORT_BINSTRING: case OP.BINSTRING: {
+    case OP.SHORT_BINSTRING:
+    case OP.BINSTRING: {
       const [n, start] = sized(bytes, p, code === OP.SHORT_BINSTRING ? 1 : 4, 'string');
       return op(start + n, latin1.decode(bytes.subarray(start, start + n)));
     }
-    case OP.SHORT_BINBYTES: case OP.BINBYTES: case OP.BINBYTES8: case OP.BYTEARRAY8: {
+    case OP.SHORT_BINBYTES:
+    case OP.BINBYTES:
+    case OP.BINBYTES8:
+    case OP.BYTEARRAY8: {
       const lenBytes = code === OP.SHORT_BINBYTES ? 1 : code === OP.BINBYTES ? 4 : 8;
       const [n, start] = sized(bytes, p, lenBytes, 'bytes');
       return op(start + n, bytes.slice(start, start + n));

@@ -40,7 +40,8 @@ function unsafe(name: string, source: string): HeadsError {
 }
 
 function asKey(v: PickleValue): PickleKey {
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean')
+    return v;
   throw new PickleFormatError(`unsupported dict key of type ${pickleTypeName(v)}`);
 }
 
@@ -70,7 +71,10 @@ export function runPickle(bytes: Uint8Array, options: PickleRunOptions): PickleV
 
 function corrupt(source: string, error: unknown): HeadsError {
   const detail = error instanceof Error ? error.message : String(error);
-  return new HeadsError('CHECKPOINT_CORRUPT', `${source}: corrupt or truncated pickle (${detail})`, { subject: source, cause: error });
+  return new HeadsError('CHECKPOINT_CORRUPT', `${source}: corrupt or truncated pickle (${detail})`, {
+    subject: source,
+    cause: error,
+  });
 }
 
 function lookupGlobal(module: string, name: string, options: PickleRunOptions): PickleGlobal {
@@ -81,8 +85,10 @@ function lookupGlobal(module: string, name: string, options: PickleRunOptions): 
 }
 
 function callGlobal(fn: PickleValue, args: PickleValue, opName: string): PickleValue {
-  if (!(fn instanceof PickleGlobal)) throw new PickleFormatError(`${opName} on ${pickleTypeName(fn)}, not an allowed global`);
-  if (!(args instanceof PickleTuple)) throw new PickleFormatError(`${opName} arguments must be a tuple, got ${pickleTypeName(args)}`);
+  if (!(fn instanceof PickleGlobal))
+    throw new PickleFormatError(`${opName} on ${pickleTypeName(fn)}, not an allowed global`);
+  if (!(args instanceof PickleTuple))
+    throw new PickleFormatError(`${opName} arguments must be a tuple, got ${pickleTypeName(args)}`);
   if (fn.def.call === undefined) throw new PickleFormatError(`global ${fn.qualifiedName} cannot be called`);
   return fn.def.call(args.items);
 }
@@ -149,9 +155,21 @@ function execute(bytes: Uint8Array, options: PickleRunOptions): PickleValue {
       case OP.NEWFALSE:
         stack.push(op.code === OP.NEWTRUE);
         break;
-      case OP.BININT: case OP.BININT1: case OP.BININT2: case OP.LONG1: case OP.LONG4: case OP.BINFLOAT:
-      case OP.BINUNICODE: case OP.SHORT_BINUNICODE: case OP.BINUNICODE8: case OP.BINSTRING: case OP.SHORT_BINSTRING:
-      case OP.BINBYTES: case OP.SHORT_BINBYTES: case OP.BINBYTES8: case OP.BYTEARRAY8:
+      case OP.BININT:
+      case OP.BININT1:
+      case OP.BININT2:
+      case OP.LONG1:
+      case OP.LONG4:
+      case OP.BINFLOAT:
+      case OP.BINUNICODE:
+      case OP.SHORT_BINUNICODE:
+      case OP.BINUNICODE8:
+      case OP.BINSTRING:
+      case OP.SHORT_BINSTRING:
+      case OP.BINBYTES:
+      case OP.SHORT_BINBYTES:
+      case OP.BINBYTES8:
+      case OP.BYTEARRAY8:
         stack.push(arg as number | bigint | string | Uint8Array);
         break;
       case OP.EMPTY_LIST:
@@ -227,7 +245,8 @@ function execute(bytes: Uint8Array, options: PickleRunOptions): PickleValue {
       case OP.STACK_GLOBAL: {
         const name = pop();
         const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') throw new PickleFormatError('STACK_GLOBAL needs two strings');
+        if (typeof module !== 'string' || typeof name !== 'string')
+          throw new PickleFormatError('STACK_GLOBAL needs two strings');
         stack.push(lookupGlobal(module, name, options));
         break;
       }
@@ -247,7 +266,8 @@ function execute(bytes: Uint8Array, options: PickleRunOptions): PickleValue {
         const state = pop();
         const target = top();
         // An OrderedDict's attributes (torch: `_metadata`) are not items: they are dropped.
-        if (!(target instanceof PickleDict)) throw new PickleFormatError(`BUILD on ${pickleTypeName(target)} is not supported`);
+        if (!(target instanceof PickleDict))
+          throw new PickleFormatError(`BUILD on ${pickleTypeName(target)} is not supported`);
         if (!(state instanceof PickleDict || state instanceof PickleTuple || state === null)) {
           throw new PickleFormatError(`BUILD state of type ${pickleTypeName(state)} is not supported`);
         }

@@ -38,7 +38,10 @@ export function readSafetensors(bytes: Uint8Array, options: ReadCheckpointOption
   if (bytes.length < 8) throw corrupt(fileName, `truncated safetensors file (${bytes.length} bytes, no header length)`);
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (headerLength > BigInt(bytes.length - 8)) {
-    throw corrupt(fileName, `truncated safetensors file (header of ${headerLength} bytes, ${bytes.length - 8} bytes follow)`);
+    throw corrupt(
+      fileName,
+      `truncated safetensors file (header of ${headerLength} bytes, ${bytes.length - 8} bytes follow)`,
+    );
   }
   const bodyStart = 8 + Number(headerLength);
   let header: unknown;
@@ -47,13 +50,15 @@ export function readSafetensors(bytes: Uint8Array, options: ReadCheckpointOption
   } catch (error) {
     throw corrupt(fileName, 'safetensors header is not valid UTF-8 JSON', fileName, error);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw corrupt(fileName, 'safetensors header must be a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw corrupt(fileName, 'safetensors header must be a JSON object');
   const body = bytes.subarray(bodyStart);
   const metadata = new Map<string, string>();
   const spans: { name: string; begin: number; end: number; tensor: CheckpointTensor }[] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw corrupt(fileName, '__metadata__ must be an object');
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        throw corrupt(fileName, '__metadata__ must be an object');
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof v !== 'string') throw corrupt(fileName, `__metadata__.${k} must be a string`, `__metadata__.${k}`);
         metadata.set(k, v);
@@ -65,18 +70,32 @@ export function readSafetensors(bytes: Uint8Array, options: ReadCheckpointOption
     if (typeof e.dtype !== 'string') throw corrupt(fileName, `tensor "${name}": dtype must be a string`, name);
     const dtype = SAFETENSORS_DTYPES[e.dtype];
     if (dtype === undefined) {
-      throw new HeadsError('UNSUPPORTED_DTYPE', `${fileName}: tensor "${name}" has dtype ${e.dtype}, not one of ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`, { subject: name });
+      throw new HeadsError(
+        'UNSUPPORTED_DTYPE',
+        `${fileName}: tensor "${name}" has dtype ${e.dtype}, not one of ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`,
+        { subject: name },
+      );
     }
-    if (!isIntArray(e.shape)) throw corrupt(fileName, `tensor "${name}": shape must be a list of non-negative integers`, name);
-    if (!isIntArray(e.data_offsets) || e.data_offsets.length !== 2) throw corrupt(fileName, `tensor "${name}": data_offsets must be [begin, end]`, name);
+    if (!isIntArray(e.shape))
+      throw corrupt(fileName, `tensor "${name}": shape must be a list of non-negative integers`, name);
+    if (!isIntArray(e.data_offsets) || e.data_offsets.length !== 2)
+      throw corrupt(fileName, `tensor "${name}": data_offsets must be [begin, end]`, name);
     const [begin, end] = e.data_offsets as [number, number];
     const shape = e.shape;
     const n = shapeSize(shape);
     if (end < begin || end > body.length) {
-      throw corrupt(fileName, `tensor "${name}": data_offsets [${begin}, ${end}] outside the ${body.length}-byte data section`, name);
+      throw corrupt(
+        fileName,
+        `tensor "${name}": data_offsets [${begin}, ${end}] outside the ${body.length}-byte data section`,
+        name,
+      );
     }
     if (end - begin !== n * DTYPE_BYTES[dtype]) {
-      throw corrupt(fileName, `tensor "${name}": ${end - begin} bytes do not hold ${dtype}[${shape.join(',')}] (${n * DTYPE_BYTES[dtype]} bytes)`, name);
+      throw corrupt(
+        fileName,
+        `tensor "${name}": ${end - begin} bytes do not hold ${dtype}[${shape.join(',')}] (${n * DTYPE_BYTES[dtype]} bytes)`,
+        name,
+      );
     }
     const contiguous = shape.map((_, d) => shapeSize(shape.slice(d + 1)));
     const data = gatherStrided(body.subarray(begin, end), dtype, { offset: 0, shape, stride: contiguous });
@@ -86,10 +105,15 @@ export function readSafetensors(bytes: Uint8Array, options: ReadCheckpointOption
   let cursor = 0;
   for (const s of spans) {
     if (s.begin !== cursor) {
-      throw corrupt(fileName, `tensor "${s.name}" starts at byte ${s.begin}, expected ${cursor} (overlap or hole in the data section)`, s.name);
+      throw corrupt(
+        fileName,
+        `tensor "${s.name}" starts at byte ${s.begin}, expected ${cursor} (overlap or hole in the data section)`,
+        s.name,
+      );
     }
     cursor = s.end;
   }
-  if (cursor !== body.length) throw corrupt(fileName, `data section has ${body.length - cursor} trailing bytes no tensor uses`);
+  if (cursor !== body.length)
+    throw corrupt(fileName, `data section has ${body.length - cursor} trailing bytes no tensor uses`);
   return { fileName, tensors: new Map(spans.map((s) => [s.name, s.tensor])), metadata };
 }

@@ -9,16 +9,36 @@ function encode(t: CheckpointTensor, out: DataView, at: number): void {
     const v = t.data[i]!;
     const o = at + i * DTYPE_BYTES[t.dtype];
     switch (t.dtype) {
-      case 'float32': out.setFloat32(o, v as number, true); break;
-      case 'float64': out.setFloat64(o, v as number, true); break;
-      case 'float16': out.setUint16(o, numberToFloat16Bits(v as number), true); break;
-      case 'bfloat16': out.setUint16(o, numberToBFloat16Bits(v as number), true); break;
-      case 'int64': out.setBigInt64(o, v as bigint, true); break;
-      case 'int32': out.setInt32(o, v as number, true); break;
-      case 'int16': out.setInt16(o, v as number, true); break;
-      case 'int8': out.setInt8(o, v as number); break;
-      case 'uint8': out.setUint8(o, v as number); break;
-      case 'bool': out.setUint8(o, v === 0 ? 0 : 1); break;
+      case 'float32':
+        out.setFloat32(o, v as number, true);
+        break;
+      case 'float64':
+        out.setFloat64(o, v as number, true);
+        break;
+      case 'float16':
+        out.setUint16(o, numberToFloat16Bits(v as number), true);
+        break;
+      case 'bfloat16':
+        out.setUint16(o, numberToBFloat16Bits(v as number), true);
+        break;
+      case 'int64':
+        out.setBigInt64(o, v as bigint, true);
+        break;
+      case 'int32':
+        out.setInt32(o, v as number, true);
+        break;
+      case 'int16':
+        out.setInt16(o, v as number, true);
+        break;
+      case 'int8':
+        out.setInt8(o, v as number);
+        break;
+      case 'uint8':
+        out.setUint8(o, v as number);
+        break;
+      case 'bool':
+        out.setUint8(o, v === 0 ? 0 : 1);
+        break;
     }
   }
 }
@@ -28,13 +48,19 @@ function encode(t: CheckpointTensor, out: DataView, at: number): void {
  * float16/bfloat16 values are rounded to nearest even. Throws RangeError when a tensor's data
  * length does not match its shape.
  */
-export function writeSafetensors(tensors: ReadonlyMap<string, CheckpointTensor>, metadata: ReadonlyMap<string, string> = new Map()): Uint8Array {
+export function writeSafetensors(
+  tensors: ReadonlyMap<string, CheckpointTensor>,
+  metadata: ReadonlyMap<string, string> = new Map(),
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (metadata.size > 0) header.__metadata__ = Object.fromEntries(metadata);
   let offset = 0;
   for (const [name, t] of tensors) {
     if (name === '__metadata__') throw new RangeError('tensors: the name "__metadata__" is reserved');
-    if (t.data.length !== shapeSize(t.shape)) throw new RangeError(`tensors["${name}"]: data has ${t.data.length} values, shape [${t.shape.join(',')}] needs ${shapeSize(t.shape)}`);
+    if (t.data.length !== shapeSize(t.shape))
+      throw new RangeError(
+        `tensors["${name}"]: data has ${t.data.length} values, shape [${t.shape.join(',')}] needs ${shapeSize(t.shape)}`,
+      );
     const size = t.data.length * DTYPE_BYTES[t.dtype];
     header[name] = { dtype: safetensorsDTypeName(t.dtype), shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;

@@ -29,31 +29,55 @@ function asTensorDict(v: CheckpointValue | undefined): Map<string, CheckpointTen
  * None, or several candidates without a key → HeadsError CHECKPOINT_MISMATCH naming the file and
  * the candidate keys (pass `stateDictKey` to choose).
  */
-export function findStateDict(root: CheckpointValue, options: { fileName: string; stateDictKey?: string | undefined }): FoundStateDict {
+export function findStateDict(
+  root: CheckpointValue,
+  options: { fileName: string; stateDictKey?: string | undefined },
+): FoundStateDict {
   const { fileName, stateDictKey } = options;
   if (stateDictKey !== undefined) {
     if (!isCheckpointDict(root)) {
-      throw new HeadsError('CHECKPOINT_MISMATCH', `${fileName}: the checkpoint is not a dict, so it has no key "${stateDictKey}"`, { subject: stateDictKey });
+      throw new HeadsError(
+        'CHECKPOINT_MISMATCH',
+        `${fileName}: the checkpoint is not a dict, so it has no key "${stateDictKey}"`,
+        { subject: stateDictKey },
+      );
     }
     const value = root.get(stateDictKey);
     if (value === undefined) {
-      throw new HeadsError('CHECKPOINT_MISMATCH', `${fileName}: no key "${stateDictKey}" (keys: ${[...root.keys()].join(', ')})`, { subject: stateDictKey });
+      throw new HeadsError(
+        'CHECKPOINT_MISMATCH',
+        `${fileName}: no key "${stateDictKey}" (keys: ${[...root.keys()].join(', ')})`,
+        { subject: stateDictKey },
+      );
     }
     const sd = asTensorDict(value);
     if (sd === undefined) {
-      throw new HeadsError('CHECKPOINT_MISMATCH', `${fileName}: "${stateDictKey}" is not a state_dict (a non-empty dict of tensors)`, { subject: stateDictKey });
+      throw new HeadsError(
+        'CHECKPOINT_MISMATCH',
+        `${fileName}: "${stateDictKey}" is not a state_dict (a non-empty dict of tensors)`,
+        { subject: stateDictKey },
+      );
     }
     return { stateDict: sd, stateDictKey, extras: new Map([...root].filter(([k]) => k !== stateDictKey)) };
   }
   const direct = asTensorDict(root);
   if (direct !== undefined) return { stateDict: direct, stateDictKey: undefined, extras: new Map() };
   if (!isCheckpointDict(root)) {
-    throw new HeadsError('CHECKPOINT_MISMATCH', `${fileName}: the checkpoint holds neither a state_dict nor a dict containing one`, { subject: fileName });
+    throw new HeadsError(
+      'CHECKPOINT_MISMATCH',
+      `${fileName}: the checkpoint holds neither a state_dict nor a dict containing one`,
+      { subject: fileName },
+    );
   }
   const candidates = [...root].filter(([, v]) => asTensorDict(v) !== undefined).map(([k]) => k);
   if (candidates.length !== 1) {
-    const why = candidates.length === 0 ? 'no entry is a state_dict' : `several entries are state_dicts (${candidates.join(', ')}); name one with the state_dict key`;
-    throw new HeadsError('CHECKPOINT_MISMATCH', `${fileName}: ${why} (keys: ${[...root.keys()].join(', ')})`, { subject: fileName });
+    const why =
+      candidates.length === 0
+        ? 'no entry is a state_dict'
+        : `several entries are state_dicts (${candidates.join(', ')}); name one with the state_dict key`;
+    throw new HeadsError('CHECKPOINT_MISMATCH', `${fileName}: ${why} (keys: ${[...root.keys()].join(', ')})`, {
+      subject: fileName,
+    });
   }
   return findStateDict(root, { fileName, stateDictKey: candidates[0]! });
 }

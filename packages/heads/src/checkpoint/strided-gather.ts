@@ -15,8 +15,10 @@ export interface StridedView {
  */
 export function lastElementIndex(view: StridedView): number {
   const { offset, shape, stride } = view;
-  if (shape.length !== stride.length) throw new RangeError(`view: shape rank ${shape.length} != stride rank ${stride.length}`);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`view: storage offset must be >= 0, got ${offset}`);
+  if (shape.length !== stride.length)
+    throw new RangeError(`view: shape rank ${shape.length} != stride rank ${stride.length}`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new RangeError(`view: storage offset must be >= 0, got ${offset}`);
   let last = offset;
   for (let d = 0; d < shape.length; d++) {
     const n = shape[d]!;
@@ -29,7 +31,11 @@ export function lastElementIndex(view: StridedView): number {
   return last;
 }
 
-function elementReader(bytes: Uint8Array, dtype: CheckpointDType, littleEndian: boolean): (i: number) => number | bigint {
+function elementReader(
+  bytes: Uint8Array,
+  dtype: CheckpointDType,
+  littleEndian: boolean,
+): (i: number) => number | bigint {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'float32':
@@ -61,7 +67,12 @@ function elementReader(bytes: Uint8Array, dtype: CheckpointDType, littleEndian: 
  * storage: raw bytes holding at least `lastElementIndex(view) + 1` elements of `dtype`.
  * Throws RangeError when the view reaches outside the storage.
  */
-export function gatherStrided(storage: Uint8Array, dtype: CheckpointDType, view: StridedView, littleEndian = true): CheckpointTensorData {
+export function gatherStrided(
+  storage: Uint8Array,
+  dtype: CheckpointDType,
+  view: StridedView,
+  littleEndian = true,
+): CheckpointTensorData {
   const itemBytes = DTYPE_BYTES[dtype];
   const last = lastElementIndex(view);
   const available = Math.floor(storage.byteLength / itemBytes);

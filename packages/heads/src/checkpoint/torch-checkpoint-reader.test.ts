@@ -32,7 +32,11 @@ function expectTensor(name: string, t: CheckpointTensor | undefined, e: Expected
     const got = t!.data[i]!;
     if (typeof got === 'bigint') expect(got, `${name}[${i}]`).toBe(BigInt(want as number));
     else if (typeof want === 'boolean') expect(got, `${name}[${i}]`).toBe(want ? 1 : 0);
-    else expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${name}[${i}]: ${got} vs ${want}`).toBe(true);
+    else
+      expect(
+        Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)),
+        `${name}[${i}]: ${got} vs ${want}`,
+      ).toBe(true);
   }
 }
 
@@ -84,7 +88,9 @@ describe('readTorchCheckpoint on files written by PyTorch', () => {
     const err = catchError(() => parseCheckpoint(read(file), file, { stateDictKey: 'ema' }));
     expect(err.code).toBe('CHECKPOINT_MISMATCH');
     expect(err.message).toContain('"ema"');
-    expect(catchError(() => parseCheckpoint(read(file), file, { stateDictKey: 'epoch' })).message).toContain('not a state_dict');
+    expect(catchError(() => parseCheckpoint(read(file), file, { stateDictKey: 'epoch' })).message).toContain(
+      'not a state_dict',
+    );
   });
 
   it('loads from disk and picks the format by content', async () => {
@@ -115,13 +121,18 @@ describe('readTorchCheckpoint on files written by PyTorch', () => {
   });
 
   it('refuses a missing storage entry and a non-checkpoint, naming the file', () => {
-    expect(catchError(() => parseCheckpoint(new TextEncoder().encode('hello world'), 'x.bin')).code).toBe('CHECKPOINT_CORRUPT');
+    expect(catchError(() => parseCheckpoint(new TextEncoder().encode('hello world'), 'x.bin')).code).toBe(
+      'CHECKPOINT_CORRUPT',
+    );
   });
 });
 
 describe('readSafetensors on a file written by safetensors', () => {
   it('reproduces every tensor exactly', () => {
-    expectAllTensors('state_dict.safetensors', readSafetensors(read('state_dict.safetensors'), { fileName: 'state_dict.safetensors' }).tensors);
+    expectAllTensors(
+      'state_dict.safetensors',
+      readSafetensors(read('state_dict.safetensors'), { fileName: 'state_dict.safetensors' }).tensors,
+    );
   });
 });
 

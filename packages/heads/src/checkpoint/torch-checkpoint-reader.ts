@@ -29,7 +29,12 @@ function corrupt(fileName: string, detail: string, cause?: unknown): HeadsError 
 function findPickle(entries: Map<string, Uint8Array>, fileName: string): string {
   const found = [...entries.keys()].filter((n) => n === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(n));
   if (found.length !== 1) {
-    throw corrupt(fileName, found.length === 0 ? 'not a PyTorch checkpoint (no data.pkl in the archive)' : `several data.pkl entries: ${found.join(', ')}`);
+    throw corrupt(
+      fileName,
+      found.length === 0
+        ? 'not a PyTorch checkpoint (no data.pkl in the archive)'
+        : `several data.pkl entries: ${found.join(', ')}`,
+    );
   }
   return found[0]!.slice(0, -'data.pkl'.length);
 }
@@ -47,7 +52,10 @@ export function readTorchCheckpoint(bytes: Uint8Array, options: ReadCheckpointOp
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   if (typeof fileName !== 'string') throw new TypeError('options.fileName must be a string');
   if (!looksLikeZip(bytes)) {
-    throw corrupt(fileName, 'not a zip-format PyTorch checkpoint (legacy torch.save files before PyTorch 1.6 are not supported)');
+    throw corrupt(
+      fileName,
+      'not a zip-format PyTorch checkpoint (legacy torch.save files before PyTorch 1.6 are not supported)',
+    );
   }
   const entries = readZipEntries(bytes, fileName);
   const prefix = findPickle(entries, fileName);

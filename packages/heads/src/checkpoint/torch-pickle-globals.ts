@@ -54,27 +54,38 @@ const TORCH_DTYPES: Readonly<Record<string, CheckpointDType>> = {
 };
 
 function int(v: PickleValue | undefined, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new PickleFormatError(`${what} must be an integer, got ${pickleTypeName(v ?? null)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v))
+    throw new PickleFormatError(`${what} must be an integer, got ${pickleTypeName(v ?? null)}`);
   return v;
 }
 
 function intTuple(v: PickleValue | undefined, what: string): number[] {
   const items = v instanceof PickleTuple ? v.items : Array.isArray(v) ? v : undefined;
-  if (items === undefined) throw new PickleFormatError(`${what} must be a tuple of integers, got ${pickleTypeName(v ?? null)}`);
+  if (items === undefined)
+    throw new PickleFormatError(`${what} must be a tuple of integers, got ${pickleTypeName(v ?? null)}`);
   return items.map((x, i) => int(x, `${what}[${i}]`));
 }
 
 function storageOf(v: PickleValue | undefined): TorchStorage {
-  if (!(v instanceof PickleOpaque) || v.tag !== 'storage') throw new PickleFormatError(`tensor storage expected, got ${pickleTypeName(v ?? null)}`);
+  if (!(v instanceof PickleOpaque) || v.tag !== 'storage')
+    throw new PickleFormatError(`tensor storage expected, got ${pickleTypeName(v ?? null)}`);
   return v.value as TorchStorage;
 }
 
 function tensorOf(v: PickleValue | undefined): PickleOpaque<CheckpointTensor> {
-  if (!(v instanceof PickleOpaque) || v.tag !== 'tensor') throw new PickleFormatError(`tensor expected, got ${pickleTypeName(v ?? null)}`);
+  if (!(v instanceof PickleOpaque) || v.tag !== 'tensor')
+    throw new PickleFormatError(`tensor expected, got ${pickleTypeName(v ?? null)}`);
   return v as PickleOpaque<CheckpointTensor>;
 }
 
-function rebuild(storage: TorchStorage, dtype: CheckpointDType, offset: PickleValue | undefined, size: PickleValue | undefined, stride: PickleValue | undefined, source: TorchStorageSource): PickleValue {
+function rebuild(
+  storage: TorchStorage,
+  dtype: CheckpointDType,
+  offset: PickleValue | undefined,
+  size: PickleValue | undefined,
+  stride: PickleValue | undefined,
+  source: TorchStorageSource,
+): PickleValue {
   const shape = intTuple(size, 'tensor size');
   const view = { offset: int(offset, 'storage offset'), shape, stride: intTuple(stride, 'tensor stride') };
   let data;
@@ -82,7 +93,9 @@ function rebuild(storage: TorchStorage, dtype: CheckpointDType, offset: PickleVa
     const usable = storage.bytes.subarray(0, storage.numel * DTYPE_BYTES[storage.dtype]);
     data = gatherStrided(usable, dtype, view, source.littleEndian);
   } catch (error) {
-    throw new PickleFormatError(`tensor ${dtype}[${shape.join(',')}] on storage "${storage.key}": ${(error as Error).message}`);
+    throw new PickleFormatError(
+      `tensor ${dtype}[${shape.join(',')}] on storage "${storage.key}": ${(error as Error).message}`,
+    );
   }
   const tensor: CheckpointTensor = { dtype, shape, data };
   if (data.length !== shapeSize(shape)) throw new PickleFormatError('internal: gathered size mismatch');
@@ -121,11 +134,14 @@ export function torchPickleGlobals(source: TorchStorageSource): {
       const d = new PickleDict();
       if (args.length === 0) return d;
       const pairs = args[0];
-      if (args.length > 1 || !Array.isArray(pairs)) throw new PickleFormatError('OrderedDict() takes at most a list of pairs');
+      if (args.length > 1 || !Array.isArray(pairs))
+        throw new PickleFormatError('OrderedDict() takes at most a list of pairs');
       for (const p of pairs) {
-        if (!(p instanceof PickleTuple) || p.items.length !== 2) throw new PickleFormatError('OrderedDict item must be a pair');
+        if (!(p instanceof PickleTuple) || p.items.length !== 2)
+          throw new PickleFormatError('OrderedDict item must be a pair');
         const [k, v] = p.items;
-        if (typeof k !== 'string' && typeof k !== 'number') throw new PickleFormatError('OrderedDict key must be a string or integer');
+        if (typeof k !== 'string' && typeof k !== 'number')
+          throw new PickleFormatError('OrderedDict key must be a string or integer');
         d.entries.set(k, v!);
       }
       return d;
@@ -133,18 +149,23 @@ export function torchPickleGlobals(source: TorchStorageSource): {
   });
   globals.set('torch._utils._rebuild_tensor_v2', {
     call: (args) => {
-      if (args.length < 6 || args.length > 7) throw new PickleFormatError(`_rebuild_tensor_v2 takes 6 or 7 arguments, got ${args.length}`);
+      if (args.length < 6 || args.length > 7)
+        throw new PickleFormatError(`_rebuild_tensor_v2 takes 6 or 7 arguments, got ${args.length}`);
       const storage = storageOf(args[0]);
       return rebuild(storage, storage.dtype, args[1], args[2], args[3], source);
     },
   });
   globals.set('torch._utils._rebuild_tensor_v3', {
     call: (args) => {
-      if (args.length < 7 || args.length > 8) throw new PickleFormatError(`_rebuild_tensor_v3 takes 7 or 8 arguments, got ${args.length}`);
+      if (args.length < 7 || args.length > 8)
+        throw new PickleFormatError(`_rebuild_tensor_v3 takes 7 or 8 arguments, got ${args.length}`);
       const storage = storageOf(args[0]);
       const dt = args[6];
       const dtype = dt instanceof PickleGlobal ? dtypeGlobals.get(dt.def) : undefined;
-      if (dtype === undefined) throw new PickleFormatError(`_rebuild_tensor_v3 dtype must be a torch dtype, got ${pickleTypeName(dt ?? null)}`);
+      if (dtype === undefined)
+        throw new PickleFormatError(
+          `_rebuild_tensor_v3 dtype must be a torch dtype, got ${pickleTypeName(dt ?? null)}`,
+        );
       return rebuild(storage, dtype, args[1], args[2], args[3], source);
     },
   });
@@ -156,7 +177,8 @@ export function torchPickleGlobals(source: TorchStorageSource): {
   });
   globals.set('torch._utils._rebuild_parameter_with_state', {
     call: (args) => {
-      if (args.length !== 4) throw new PickleFormatError(`_rebuild_parameter_with_state takes 4 arguments, got ${args.length}`);
+      if (args.length !== 4)
+        throw new PickleFormatError(`_rebuild_parameter_with_state takes 4 arguments, got ${args.length}`);
       return tensorOf(args[0]);
     },
   });
@@ -174,18 +196,23 @@ export function torchPickleGlobals(source: TorchStorageSource): {
   const storages = new Map<string, TorchStorage>();
   const persistentLoad = (pid: PickleValue): PickleValue => {
     if (!(pid instanceof PickleTuple) || pid.items.length !== 5 || pid.items[0] !== 'storage') {
-      throw new PickleFormatError(`persistent id must be ('storage', class, key, location, numel), got ${pickleTypeName(pid)}`);
+      throw new PickleFormatError(
+        `persistent id must be ('storage', class, key, location, numel), got ${pickleTypeName(pid)}`,
+      );
     }
     const [, cls, key, , numelV] = pid.items;
     const dtype = cls instanceof PickleGlobal ? storageClasses.get(cls.def) : undefined;
-    if (dtype === undefined) throw new PickleFormatError(`storage class must be a torch storage type, got ${pickleTypeName(cls ?? null)}`);
+    if (dtype === undefined)
+      throw new PickleFormatError(`storage class must be a torch storage type, got ${pickleTypeName(cls ?? null)}`);
     if (typeof key !== 'string') throw new PickleFormatError('storage key must be a string');
     const numel = int(numelV, 'storage numel');
     let storage = storages.get(key);
     if (storage === undefined) {
       const bytes = source.load(key);
       if (bytes.byteLength < numel * DTYPE_BYTES[dtype]) {
-        throw new PickleFormatError(`storage "${key}" holds ${bytes.byteLength} bytes, fewer than ${numel} ${dtype} elements`);
+        throw new PickleFormatError(
+          `storage "${key}" holds ${bytes.byteLength} bytes, fewer than ${numel} ${dtype} elements`,
+        );
       }
       storage = { key, dtype, numel, bytes };
       storages.set(key, storage);
