@@ -27,3 +27,5 @@ export { mainForward } from './model/main-forward.ts';
 export { HEADS_ONNX_OPSET } from './export/onnx-opset.ts';
 export { exportDraftOnnx } from './export/export-draft-onnx.ts';
 export { exportMainOnnx } from './export/export-main-onnx.ts';
+export { bundleManifest, sha256Hex, writeBundle } from './bundle/write-bundle.ts';
+export type { BundleParts } from './bundle/write-bundle.ts';
