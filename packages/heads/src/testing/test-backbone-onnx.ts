@@ -1,7 +1,6 @@
 import { OnnxGraphBuilder, attrFloat } from '@rsd/rfsq';
 import type { BackboneInfo } from '../bundle/bundle-manifest.ts';
 import { HEADS_ONNX_OPSET } from '../export/onnx-opset.ts';
-import { retypeOnnxInputToUint8 } from '../export/retype-onnx-input.ts';
 import { SeededRandom } from './seeded-random.ts';
 
 /** Side of the pooled image grid the test backbone looks at (at most this many cells per side). */
@@ -30,8 +29,7 @@ export function exportTestBackboneOnnx(info: BackboneInfo, F: number, seed: numb
   const { height, width } = info.image;
   const { vocabSize, maxTokens } = info.instruction;
   const g = new OnnxGraphBuilder('rsd_test_backbone', HEADS_ONNX_OPSET);
-  // declared int32 here, retyped to uint8 after build (the builder has no uint8 inputs)
-  const image = g.input('image', 'int32', ['B', height, width, 3]);
+  const image = g.input('image', 'uint8', ['B', height, width, 3]);
   const ph = pooling(height);
   const pw = pooling(width);
   const pixels = g.op('Mul', [g.op('Cast', [image], { to: 1 }), g.constFloat([1 / 255], [])]);
@@ -57,10 +55,9 @@ export function exportTestBackboneOnnx(info: BackboneInfo, F: number, seed: numb
   }
   g.op('Tanh', [sum], {}, 'features');
   g.output('features', 'float32', ['B', F]);
-  const model = g.build({
+  return g.build({
     producer: '@rsd/heads test-backbone-onnx',
     docString: 'RSD TEST backbone (random linear, for tests only): image, instruction[, proprio] -> features [B,F]',
     metadata: { 'rsd.backbone': 'test-random-linear', 'rsd.seed': String(seed) },
   });
-  return retypeOnnxInputToUint8(model, 'image');
 }
