@@ -12,3 +12,10 @@ export type {
   SuiteInfo,
   TaskInfo,
 } from './libero-env.ts';
+export { PROTOCOL_VERSION } from './protocol/protocol-version.ts';
+export { createPythonEnv } from './python/python-env.ts';
+export type { PythonEnvOptions, PythonEnvTimeouts } from './python/python-env.ts';
+export type { StdioTransportOptions } from './python/stdio-transport.ts';
+export { spawnPythonTcpServer } from './python/spawn-python-tcp-server.ts';
+export type { PythonTcpServer, PythonTcpServerOptions } from './python/spawn-python-tcp-server.ts';
+export { pythonServerScriptPath } from './python/server-script.ts';

@@ -1,0 +1,16 @@
+export { PROTOCOL_VERSION } from './protocol-version.ts';
+export { BLOB_DTYPES, DEFAULT_FRAME_LIMITS, FRAME_PREFIX_BYTES } from './frame.ts';
+export type { Blob, BlobDtype, BlobInput, BlobSpec, Frame, FrameLimits } from './frame.ts';
+export { encodeFrame } from './encode-frame.ts';
+export { decodeFrame, FrameDecoder } from './frame-decoder.ts';
+export { decodeObservation, decodeStepResult, decodeSuites, errorFromReply } from './decode-reply.ts';
+export { REPLY_TYPE } from './messages.ts';
+export type {
+  BridgeRequest,
+  CloseRequest,
+  ErrorReplyBody,
+  HelloRequest,
+  ListSuitesRequest,
+  ResetRequest,
+  StepRequest,
+} from './messages.ts';
