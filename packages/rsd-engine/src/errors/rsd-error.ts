@@ -9,7 +9,8 @@ export type RsdErrorCode =
   | 'MODEL_LOAD_FAILED'
   | 'INVALID_INPUT'
   | 'INVALID_OPTIONS'
-  | 'INFERENCE_FAILED';
+  | 'INFERENCE_FAILED'
+  | 'ENGINE_CLOSED';
 
 /**
  * Base error of `@rsd/rsd-engine`. `code` is stable across versions; `isInstance` works across

@@ -1,1 +1,3 @@
 export { arbAcceptance } from './arbitraries.ts';
+export { countCalls, greedyTokens, oracleDraft, referenceModels } from './reference-models.ts';
+export type { CallCounter } from './reference-models.ts';

@@ -1,0 +1,61 @@
+import type { BundleFile, BundleManifest } from '@rsd/heads';
+import type { Acceptance } from '../acceptance.ts';
+import type { ExecutionProvider } from '../backend/inference-backend.ts';
+import type { DecodeMode } from '../decode/decode-plan.ts';
+import type { CallStats } from '../stats/call-stats.ts';
+import type { EngineStatistics } from '../stats/statistics-aggregator.ts';
+
+/** An RGB image, upright (row 0 = top). data: uint8 [height, width, 3]. */
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/** A batch of B observations for the backbone. */
+export interface Observations {
+  /** B images of the manifest's `backbone.image` size. */
+  readonly images: readonly RgbImage[];
+  /** B instructions, hashed as `manifest.backbone.instruction` says (`hashInstruction` of `@rsd/heads`). */
+  readonly instructions: readonly string[];
+  /** B vectors float32 [proprio.size]: the fields `manifest.backbone.proprio.fields`, concatenated in order. Required iff the bundle has proprio. */
+  readonly proprio?: readonly Float32Array[];
+}
+
+/** How one call decodes. */
+export interface DecodeOptions {
+  readonly mode: DecodeMode;
+  readonly acceptance: Acceptance;
+  /** k, 1..manifest.dims.k (default manifest.dims.k). */
+  readonly draftLayers?: number;
+}
+
+/** The result of one call over B items. */
+export interface DecodeResult {
+  /** float32 [B, C, A] in environment units. */
+  readonly actions: Float32Array;
+  /** int32 [B, C, H, L]. */
+  readonly tokens: Int32Array;
+  readonly stats: CallStats;
+}
+
+/** A loaded model bundle that decodes actions (SPEC §1.3). */
+export interface RsdEngine {
+  /** The validated manifest. */
+  readonly manifest: BundleManifest;
+  /** The provider each model runs on. */
+  readonly executionProviders: Readonly<Record<BundleFile, ExecutionProvider>>;
+  /** Backbone → decode → actions, for B observations (one pass of each model per step for the batch). */
+  predict(observations: Observations, options: DecodeOptions): Promise<DecodeResult>;
+  /** Decode from features computed elsewhere. features: float32 [B, F]. */
+  predictFromFeatures(features: Float32Array, B: number, options: DecodeOptions): Promise<DecodeResult>;
+  /** The backbone alone: observations → features float32 [B, F]. */
+  computeFeatures(observations: Observations): Promise<Float32Array>;
+  /** The RFSQ encoder: actions float32 [B, C, A] (env units) → tokens int32 [B, C, H, L]. */
+  encodeActions(actions: Float32Array, B: number): Promise<Int32Array>;
+  /** Aggregated statistics of the calls since loading or the last reset. */
+  statistics(): EngineStatistics;
+  resetStatistics(): void;
+  /** Releases the sessions; the engine refuses calls afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { CallStats } from './call-stats.ts';
+import { percentile } from './percentile.ts';
+import { StatisticsAggregator } from './statistics-aggregator.ts';
+
+function call(mode: 'baseline' | 'rsd', acceptedLayers: number[], k: number, totalMs: number): CallStats {
+  const fully = acceptedLayers.reduce((a, b) => a + b, 0);
+  return {
+    mode,
+    batch: acceptedLayers.length,
+    draftLayers: k,
+    acceptedLayers,
+    fullyAccepted: fully,
+    partiallyAccepted: acceptedLayers.filter((a) => a < k).length,
+    rejected: 0,
+    discardedLayers: 0,
+    proposedLayers: k * acceptedLayers.length,
+    acceptanceRate: k === 0 ? 0 : fully / (k * acceptedLayers.length),
+    mainPasses: 4,
+    itemMainPasses: acceptedLayers.map(() => 4),
+    draftPasses: mode === 'rsd' ? 1 : 0,
+    timings: { backboneMs: 0, draftMs: 1, verifyMs: 1, autoregressiveMs: 2, decodeMs: 0, totalMs, ortMs: 3 },
+  };
+}
+
+describe('StatisticsAggregator', () => {
+  it('sums counts and summarises timings', () => {
+    const agg = new StatisticsAggregator();
+    agg.add(call('rsd', [3, 1], 3, 10));
+    agg.add(call('rsd', [0], 3, 20));
+    agg.add(call('baseline', [0], 0, 30));
+    const s = agg.summary();
+    expect(s.calls).toBe(3);
+    expect(s.items).toBe(4);
+    expect(s.callsByMode).toEqual({ baseline: 1, rsd: 2 });
+    expect(s.proposedLayers).toBe(9);
+    expect(s.fullyAccepted).toBe(4);
+    expect(s.acceptanceRate).toBeCloseTo(4 / 9);
+    expect(s.meanAcceptedLayers).toBeCloseTo(4 / 3);
+    expect(s.acceptanceByLayer).toEqual([2 / 3, 1 / 3, 1 / 3]);
+    expect(s.timings.totalMs).toEqual({ sum: 60, mean: 20, p50: 20, p95: 29 });
+    expect(s.mainPasses).toEqual({ sum: 12, meanPerCall: 4, meanPerItem: 4 });
+    agg.reset();
+    expect(agg.summary().calls).toBe(0);
+  });
+});
+
+describe('percentile', () => {
+  it('interpolates between order statistics', () => {
+    expect(percentile([5, 1, 3], 0.5)).toBe(3);
+    expect(percentile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5], 0.95)).toBeCloseTo(4.8);
+    expect(percentile([], 0.5)).toBeNaN();
+    expect(() => percentile([1], 2)).toThrowError(RangeError);
+  });
+});

@@ -1,0 +1,95 @@
+import { STAGES, type CallStats, type Stage } from './call-stats.ts';
+import { percentile } from './percentile.ts';
+
+/** Sum, mean, p50 and p95 (ms) of one stage over calls. */
+export interface StageSummary {
+  readonly sum: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p95: number;
+}
+
+/** Statistics aggregated over the calls since the last reset. */
+export interface EngineStatistics {
+  readonly calls: number;
+  readonly items: number;
+  /** Calls per mode. */
+  readonly callsByMode: { readonly baseline: number; readonly rsd: number };
+  readonly proposedLayers: number;
+  readonly fullyAccepted: number;
+  readonly partiallyAccepted: number;
+  readonly rejected: number;
+  readonly discardedLayers: number;
+  /** fullyAccepted / proposedLayers over rsd calls (0 when none). */
+  readonly acceptanceRate: number;
+  /** Mean fully accepted layers per rsd item. */
+  readonly meanAcceptedLayers: number;
+  /** Per layer l: the fraction of rsd items proposing layer l whose layers 0..l were all accepted. */
+  readonly acceptanceByLayer: number[];
+  readonly mainPasses: { readonly sum: number; readonly meanPerCall: number; readonly meanPerItem: number };
+  readonly draftPasses: number;
+  /** Wall time of each stage per call. */
+  readonly timings: Readonly<Record<Stage, StageSummary>>;
+}
+
+/** Collects {@link CallStats} and summarises them. */
+export class StatisticsAggregator {
+  private calls: CallStats[] = [];
+
+  add(stats: CallStats): void {
+    this.calls.push(stats);
+  }
+
+  reset(): void {
+    this.calls = [];
+  }
+
+  summary(): EngineStatistics {
+    const calls = this.calls;
+    const rsd = calls.filter((c) => c.mode === 'rsd');
+    const sum = (f: (c: CallStats) => number, list = calls) => list.reduce((s, c) => s + f(c), 0);
+    const proposedLayers = sum((c) => c.proposedLayers);
+    const fullyAccepted = sum((c) => c.fullyAccepted);
+    const rsdItems = sum((c) => c.batch, rsd);
+    const maxK = rsd.reduce((m, c) => Math.max(m, c.draftLayers), 0);
+    const acceptanceByLayer = Array.from({ length: maxK }, (_, l) => {
+      let proposing = 0;
+      let accepted = 0;
+      for (const c of rsd) {
+        if (c.draftLayers <= l) continue;
+        proposing += c.batch;
+        accepted += c.acceptedLayers.filter((a) => a > l).length;
+      }
+      return proposing === 0 ? 0 : accepted / proposing;
+    });
+    const timings = Object.fromEntries(
+      STAGES.map((s) => {
+        const v = calls.map((c) => c.timings[s]);
+        const total = v.reduce((a, b) => a + b, 0);
+        return [s, { sum: total, mean: v.length === 0 ? Number.NaN : total / v.length, p50: percentile(v, 0.5), p95: percentile(v, 0.95) }];
+      }),
+    ) as Record<Stage, StageSummary>;
+    const mainSum = sum((c) => c.mainPasses);
+    const items = sum((c) => c.batch);
+    return {
+      calls: calls.length,
+      items,
+      callsByMode: { baseline: calls.length - rsd.length, rsd: rsd.length },
+      proposedLayers,
+      fullyAccepted,
+      partiallyAccepted: sum((c) => c.partiallyAccepted),
+      rejected: sum((c) => c.rejected),
+      discardedLayers: sum((c) => c.discardedLayers),
+      acceptanceRate: proposedLayers === 0 ? 0 : fullyAccepted / proposedLayers,
+      meanAcceptedLayers: rsdItems === 0 ? 0 : fullyAccepted / rsdItems,
+      acceptanceByLayer,
+      mainPasses: {
+        sum: mainSum,
+        meanPerCall: calls.length === 0 ? 0 : mainSum / calls.length,
+        meanPerItem: items === 0 ? 0 : sum((c) => c.itemMainPasses.reduce((a, b) => a + b, 0)) / items,
+      },
+      draftPasses: sum((c) => c.draftPasses),
+      timings,
+    };
+  }
+}
