@@ -29,3 +29,6 @@ export { exportDraftOnnx } from './export/export-draft-onnx.ts';
 export { exportMainOnnx } from './export/export-main-onnx.ts';
 export { bundleManifest, sha256Hex, writeBundle } from './bundle/write-bundle.ts';
 export type { BundleParts } from './bundle/write-bundle.ts';
+export { DraftHeadTf } from './model/draft-head-tf.ts';
+export { MainHeadTf } from './model/main-head-tf.ts';
+export type { Tf, TfLinear } from './model/tf-dense.ts';
