@@ -5,7 +5,7 @@ import { pythonServerScriptPath } from './server-script.ts';
 import type { BridgeTransport, TransportHandlers } from './transport.ts';
 
 export interface StdioTransportOptions {
-  /** Python interpreter with `libero` installed. Default `python3`. */
+  /** Python interpreter with `libero` installed. Default: `$RSD_LIBERO_PYTHON`, else `python3`. */
   readonly python?: string;
   /** Extra arguments for `rsd_libero_server.py` (after `--stdio`). */
   readonly serverArgs?: readonly string[];
@@ -19,7 +19,7 @@ export interface StdioTransportOptions {
 
 /** Spawns the Python server in stdio mode; resolves once the child process is running. */
 export async function spawnStdioTransport(options: StdioTransportOptions = {}): Promise<BridgeTransport> {
-  const python = options.python ?? 'python3';
+  const python = options.python ?? process.env.RSD_LIBERO_PYTHON ?? 'python3';
   const child = spawn(python, ['-u', pythonServerScriptPath(), '--stdio', ...(options.serverArgs ?? [])], {
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -25,18 +25,26 @@ class StandInImage:
         return self._data
 
 
+_PATTERNS = {}
+
+
 def _render(height, width, blue, swap):
-    """Upside-down rendering of the upright gradient pattern."""
-    out = bytearray(height * width * 3)
-    i = 0
-    for raw_row in range(height):
-        row = height - 1 - raw_row
-        red = (255 * row) // max(1, height - 1)
-        for raw_col in range(width):
-            col = width - 1 - raw_col
-            green = (255 * col) // max(1, width - 1)
-            out[i], out[i + 1], out[i + 2] = (green, red, blue) if swap else (red, green, blue)
-            i += 3
+    """Upside-down rendering of the upright gradient pattern (the pattern is cached per size)."""
+    key = (height, width, swap)
+    if key not in _PATTERNS:
+        out = bytearray(height * width * 3)
+        i = 0
+        for raw_row in range(height):
+            row = height - 1 - raw_row
+            red = (255 * row) // max(1, height - 1)
+            for raw_col in range(width):
+                col = width - 1 - raw_col
+                green = (255 * col) // max(1, width - 1)
+                out[i], out[i + 1] = (green, red) if swap else (red, green)
+                i += 3
+        _PATTERNS[key] = out
+    out = bytearray(_PATTERNS[key])
+    out[2::3] = bytes([blue]) * (height * width)
     return StandInImage(height, width, out)
 
 
