@@ -49,7 +49,7 @@ export function applyLinear(
 ): TfModule.Tensor2D {
   const kernel = mask === undefined ? layer.kernel : tf.mul(layer.kernel, mask);
   const y = tf.matMul(x, kernel as TfModule.Tensor2D);
-  return layer.bias === undefined ? y : tf.add<TfModule.Tensor2D>(y, layer.bias);
+  return layer.bias === undefined ? y : (tf.add(y, layer.bias) as TfModule.Tensor2D);
 }
 
 /** Reads a layer back in PyTorch layout: weight float32 [out, in] (⊙ mask when given), bias [out]. */
