@@ -48,7 +48,7 @@ export function applyLinear(
   mask?: TfModule.Tensor2D,
 ): TfModule.Tensor2D {
   const kernel = mask === undefined ? layer.kernel : tf.mul(layer.kernel, mask);
-  const y = tf.matMul(x, kernel as TfModule.Tensor2D);
+  const y = tf.matMul(x, kernel as TfModule.Tensor2D) as TfModule.Tensor2D;
   return layer.bias === undefined ? y : (tf.add(y, layer.bias) as TfModule.Tensor2D);
 }
 
