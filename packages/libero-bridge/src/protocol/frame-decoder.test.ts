@@ -84,3 +84,20 @@ describe('FrameDecoder', () => {
     expect(protocolError(() => d.push(encodeFrame({ ok: true })))).toBe(first);
   });
 });
+
+describe('FrameDecoder with large frames', () => {
+  it('reassembles a 1 MB image sent in 1 KB chunks, and the frame behind it', () => {
+    const img = Uint8Array.from({ length: 512 * 682 * 3 }, (_, i) => (i * 31) % 251);
+    const a = encodeFrame({ id: 1 }, [{ name: 'img', dtype: 'uint8', shape: [512, 682, 3], data: img }]);
+    const b = encodeFrame({ id: 2 });
+    const stream = new Uint8Array(a.length + b.length);
+    stream.set(a);
+    stream.set(b, a.length);
+    const d = new FrameDecoder();
+    const got = [];
+    for (let i = 0; i < stream.length; i += 1024) got.push(...d.push(stream.subarray(i, i + 1024)));
+    expect(got.map((f) => f.header.id)).toEqual([1, 2]);
+    expect(got[0]!.blobs.get('img')!.data).toEqual(img);
+    expect(d.pendingBytes).toBe(0);
+  });
+});

@@ -67,14 +67,20 @@ export function decodeFrame(
   bytes: Uint8Array,
   limits: FrameLimits = DEFAULT_FRAME_LIMITS,
 ): { frame: Frame; byteLength: number } | undefined {
-  if (bytes.length < FRAME_PREFIX_BYTES) return undefined;
+  const out = scanFrame(bytes, limits);
+  return 'need' in out ? undefined : out;
+}
+
+/** decodeFrame, but an incomplete frame reports how many bytes it needs at least. */
+function scanFrame(bytes: Uint8Array, limits: FrameLimits): { frame: Frame; byteLength: number } | { need: number } {
+  if (bytes.length < FRAME_PREFIX_BYTES) return { need: FRAME_PREFIX_BYTES };
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, false);
   if (headerLength === 0) throw corrupt('empty header', 'header');
   if (headerLength > limits.maxHeaderBytes) {
     throw corrupt(`header of ${headerLength} bytes exceeds ${limits.maxHeaderBytes}`, 'header');
   }
   const headerEnd = FRAME_PREFIX_BYTES + headerLength;
-  if (bytes.length < headerEnd) return undefined;
+  if (bytes.length < headerEnd) return { need: headerEnd };
   let parsed: unknown;
   try {
     parsed = JSON.parse(utf8.decode(bytes.subarray(FRAME_PREFIX_BYTES, headerEnd)));
@@ -90,7 +96,7 @@ export function decodeFrame(
   const { blobs: table, ...header } = parsed as Record<string, unknown>;
   const specs = parseBlobTable(table, limits);
   const end = specs.reduce((offset, s) => offset + s.byteLength, headerEnd);
-  if (bytes.length < end) return undefined;
+  if (bytes.length < end) return { need: end };
   const blobs = new Map<string, Blob>();
   let offset = headerEnd;
   for (const spec of specs) {
@@ -106,31 +112,48 @@ export function decodeFrame(
  * decoder stays failed and every later `push` throws the same PROTOCOL_ERROR.
  */
 export class FrameDecoder {
-  private buffer: Uint8Array = new Uint8Array(0);
+  /** Bytes not yet decoded: `head` plus the chunks queued behind it. */
+  private head: Uint8Array = new Uint8Array(0);
+  private queued: Uint8Array[] = [];
+  private queuedBytes = 0;
+  /** Fewest bytes the next frame needs; chunks are only joined once that many arrived. */
+  private need = FRAME_PREFIX_BYTES;
   private failure: BridgeError | undefined;
 
   constructor(private readonly limits: FrameLimits = DEFAULT_FRAME_LIMITS) {}
 
   /** Bytes received but not yet part of a complete frame. */
   get pendingBytes(): number {
-    return this.buffer.length;
+    return this.head.length + this.queuedBytes;
   }
 
   push(chunk: Uint8Array): Frame[] {
     if (this.failure !== undefined) throw this.failure;
     if (chunk.length > 0) {
-      const joined = new Uint8Array(this.buffer.length + chunk.length);
-      joined.set(this.buffer, 0);
-      joined.set(chunk, this.buffer.length);
-      this.buffer = joined;
+      this.queued.push(chunk.slice());
+      this.queuedBytes += chunk.length;
     }
+    if (this.pendingBytes < this.need) return [];
+    const joined = new Uint8Array(this.pendingBytes);
+    joined.set(this.head, 0);
+    let offset = this.head.length;
+    for (const q of this.queued) {
+      joined.set(q, offset);
+      offset += q.length;
+    }
+    this.head = joined;
+    this.queued = [];
+    this.queuedBytes = 0;
     const frames: Frame[] = [];
     try {
       for (;;) {
-        const next = decodeFrame(this.buffer, this.limits);
-        if (next === undefined) break;
+        const next = scanFrame(this.head, this.limits);
+        if ('need' in next) {
+          this.need = next.need;
+          break;
+        }
         frames.push(next.frame);
-        this.buffer = this.buffer.slice(next.byteLength);
+        this.head = this.head.subarray(next.byteLength);
       }
     } catch (error) {
       this.failure = BridgeError.isInstance(error)
