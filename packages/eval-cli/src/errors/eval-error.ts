@@ -6,6 +6,10 @@ export type EvalErrorCode =
   | 'MISSING_BUNDLE'
   | 'NOT_BUILT'
   | 'RESUME_MISMATCH'
+  | 'INVALID_LOG'
+  | 'DEPENDENCY_MISSING'
+  | 'POLICY_FAILED'
+  | 'WORKER_FAILED'
   | 'IO_ERROR';
 
 /**

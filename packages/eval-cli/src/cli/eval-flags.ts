@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import { EvalError } from '../errors/eval-error.ts';
+
+/** The `eval` command's flags as given on the command line (absent = not given). */
+export interface EvalFlags {
+  readonly suite?: string;
+  readonly env?: string;
+  readonly bundle?: string;
+  readonly mode?: string;
+  readonly acceptance?: string;
+  readonly draftLayers?: string;
+  readonly trials?: string;
+  readonly tasks?: string;
+  readonly seed?: string;
+  readonly maxSteps?: string;
+  readonly waitSteps?: string;
+  readonly executeSteps?: string;
+  readonly workers?: string;
+  readonly out?: string;
+  readonly resume?: string;
+  readonly video?: string;
+  readonly threads?: string;
+  readonly json?: boolean;
+  readonly help?: boolean;
+}
+
+export const EVAL_HELP = `usage: rsd-eval eval [flags]        (npx nx run eval-cli:eval -- [flags])
+
+Evaluates a policy bundle in LIBERO's protocol, baseline vs RSD, and writes
+episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, report.html.
+
+  --suite <name>          embedded_spatial (default), libero_spatial, libero_object,
+                          libero_goal, libero_10, libero_90
+  --env <where>           embedded (default) | python (spawn the bridge's server per worker)
+                          | tcp://host:port[,tcp://host2:port2...] (shard over servers)
+  --bundle <dir>          model bundle (default: the shipped models/embedded_spatial)
+  --mode <m>              both (default) | baseline | rsd
+  --acceptance <rule>     exact (default) | relaxed:<t>[,<t1>...] | sample:<T>:<seed>
+  --draft-layers <k>      draft layers per proposal (default: the bundle's k)
+  --trials <n>            episodes per task, initial states 0..n-1 (default 50)
+  --tasks <ids>           all (default) or comma-separated task ids, e.g. 0,1
+  --seed <s>              base seed; episode seeds derive from (seed, task, trial) (default 7)
+  --max-steps <n>         step limit after the wait steps (default: the suite's, 220 spatial)
+  --wait-steps <n>        no-op steps before the policy acts (default 10)
+  --execute-steps <n>     actions of each chunk executed before re-querying (default 8)
+  --workers <n>           worker threads, each with its own env and engine (default: cores)
+  --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
+  --out <dir>             output folder (default results/<suite>-<timestamp>)
+  --resume <dir>          continue a run: finished episodes are kept, the rest is run
+  --video <n>             GIF rollouts of the first n trials of each task and mode (default 0)
+  --json                  print the final summary as JSON on stdout
+  -h, --help              this text
+
+Exit codes: 0 done, 2 bad flags / missing bundle / resume mismatch, 1 other failure.`;
+
+/** Parses the `eval` command's arguments. Unknown flags and stray positionals are INVALID_FLAG. */
+export function parseEvalFlags(argv: readonly string[]): EvalFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        suite: { type: 'string' },
+        env: { type: 'string' },
+        bundle: { type: 'string' },
+        mode: { type: 'string' },
+        acceptance: { type: 'string' },
+        'draft-layers': { type: 'string' },
+        trials: { type: 'string' },
+        tasks: { type: 'string' },
+        seed: { type: 'string' },
+        'max-steps': { type: 'string' },
+        'wait-steps': { type: 'string' },
+        'execute-steps': { type: 'string' },
+        workers: { type: 'string' },
+        threads: { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'string' },
+        video: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new EvalError('INVALID_FLAG', `${(error as Error).message} (see --help)`, { subject: 'argv', cause: error });
+  }
+  const v = parsed.values;
+  const out: Record<string, string | boolean> = {};
+  const rename: Record<string, string> = {
+    'draft-layers': 'draftLayers',
+    'max-steps': 'maxSteps',
+    'wait-steps': 'waitSteps',
+    'execute-steps': 'executeSteps',
+  };
+  for (const [key, value] of Object.entries(v)) {
+    if (value !== undefined) out[rename[key] ?? key] = value as string | boolean;
+  }
+  return out as EvalFlags;
+}

@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { EvalFlags } from '../cli/eval-flags.ts';
+import { compareRunIdentity } from '../config/compare-run-identity.ts';
+import { defaultBundleDir } from '../config/default-bundle-dir.ts';
+import { runIdentityOf, type EvalConfig } from '../config/eval-config.ts';
+import { resolveEvalConfig } from '../config/resolve-eval-config.ts';
+import { EvalError } from '../errors/eval-error.ts';
+import type { CameraSize } from '../env/create-env.ts';
+import type { EpisodeExecutor } from '../execution/episode-executor.ts';
+import { WorkerPoolExecutor } from '../execution/worker-pool-executor.ts';
+import { ProgressReporter, type ProgressStream } from '../progress/progress-reporter.ts';
+import { episodeKey, planEpisodes } from '../protocol/episode-job.ts';
+import { EpisodeLogWriter, readEpisodeLog } from '../results/episode-log.ts';
+import type { EpisodeRecord } from '../results/episode-record.ts';
+import { readRunManifest, RUN_FORMAT, type RunManifest } from '../results/run-manifest.ts';
+import { writeJsonAtomic } from '../results/write-json-atomic.ts';
+import { writeOutputs, type RunOutputs } from './write-outputs.ts';
+
+/** What `runEval` needs from the outside world; every field has a default. */
+export interface EvalDeps {
+  readonly cwd?: string;
+  readonly now?: () => Date;
+  readonly cores?: number;
+  /** Progress and log lines (stderr). */
+  readonly progress?: ProgressStream;
+  readonly defaultBundleDir?: string;
+  /** How episodes run; default: worker threads with the real environment and engine. */
+  readonly createExecutor?: (config: EvalConfig, camera: CameraSize, log: (line: string) => void) => EpisodeExecutor;
+}
+
+export interface EvalResult extends RunOutputs {
+  readonly outDir: string;
+  /** Episodes run by this invocation. */
+  readonly ran: number;
+  /** Episodes already finished in the resumed folder. */
+  readonly skipped: number;
+  readonly errors: number;
+}
+
+function defaultExecutor(config: EvalConfig, camera: CameraSize, log: (line: string) => void): EpisodeExecutor {
+  return new WorkerPoolExecutor(
+    config.workers,
+    (worker) => ({
+      worker,
+      env: config.env,
+      camera,
+      bundleDir: config.bundleDir,
+      acceptance: config.acceptance,
+      draftLayers: config.draftLayers,
+      intraOpThreads: config.intraOpThreads,
+      protocol: { suite: config.suite, maxSteps: config.maxSteps, waitSteps: config.waitSteps, executeSteps: config.executeSteps },
+      videoDir: config.video > 0 ? join(config.outDir, 'videos') : undefined,
+    }),
+    log,
+  );
+}
+
+/**
+ * The `eval` command: validates every flag and the bundle, then runs the missing episodes of
+ * the plan (both modes on the same tasks, initial states and seeds), appending each record to
+ * episodes.jsonl as it finishes, and writes the results and reports from the whole log.
+ */
+export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<EvalResult> {
+  const cwd = deps.cwd ?? process.cwd();
+  const now = deps.now ?? (() => new Date());
+  const stream: ProgressStream = deps.progress ?? { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true };
+  const saved = flags.resume === undefined ? undefined : readRunManifest(resolve(cwd, flags.resume));
+  const { config, bundle } = resolveEvalConfig(flags, {
+    cores: deps.cores ?? availableParallelism(),
+    now: now(),
+    cwd,
+    defaultBundleDir: deps.defaultBundleDir ?? defaultBundleDir(),
+    ...(saved === undefined ? {} : { saved: { identity: saved.identity, bundleDir: saved.bundleDir, env: saved.env } }),
+  });
+  const logPath = join(config.outDir, 'episodes.jsonl');
+  let run: RunManifest;
+  if (saved !== undefined) {
+    compareRunIdentity(saved.identity, config, config.outDir);
+    run = saved;
+  } else {
+    if (existsSync(logPath)) {
+      throw new EvalError('INVALID_FLAG', `--out ${config.outDir} already holds episodes.jsonl: continue it with --resume ${config.outDir} or choose another --out`, { subject: 'out' });
+    }
+    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, startedAt: now().toISOString() };
+    try {
+      mkdirSync(config.outDir, { recursive: true });
+    } catch (error) {
+      throw new EvalError('IO_ERROR', `cannot create ${config.outDir}: ${(error as Error).message}`, { subject: 'out', cause: error });
+    }
+    writeJsonAtomic(join(config.outDir, 'run.json'), run);
+  }
+  const plan = planEpisodes({ modes: config.modes, tasks: config.tasks, trials: config.trials, seed: config.seed, video: config.video });
+  const planned = new Set(plan.map(episodeKey));
+  const previous = readEpisodeLog(logPath, { repair: true }).filter((r) => planned.has(episodeKey(r)));
+  const finished = new Set(previous.filter((r) => r.status === 'ok').map(episodeKey));
+  const todo = plan.filter((j) => !finished.has(episodeKey(j)));
+  const progress = new ProgressReporter(stream);
+  const totals = new Map(config.modes.map((m) => [m, plan.filter((j) => j.mode === m).length] as const));
+  progress.start(totals, previous.filter((r) => r.status === 'ok'));
+  const writer = new EpisodeLogWriter(logPath);
+  const executor = (deps.createExecutor ?? defaultExecutor)(config, bundle.manifest.backbone.image, (line) => stream.write(`${line}\n`));
+  let ran = 0;
+  try {
+    await executor.runAll(todo, (record: EpisodeRecord) => {
+      writer.append(record);
+      ran++;
+      progress.episode(record);
+    });
+  } finally {
+    progress.finish();
+    writer.close();
+    await executor.close();
+  }
+  const records = readEpisodeLog(logPath).filter((r) => planned.has(episodeKey(r)));
+  const outputs = writeOutputs(config.outDir, run, records);
+  return { ...outputs, outDir: config.outDir, ran, skipped: finished.size, errors: records.filter((r) => r.status === 'error').length };
+}

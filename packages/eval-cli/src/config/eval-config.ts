@@ -1,0 +1,59 @@
+import type { EnvSpec } from '../env/env-spec.ts';
+
+/** Which decoder(s) an evaluation runs. */
+export type EvalMode = 'baseline' | 'rsd';
+
+/**
+ * Everything that determines the episodes' outcomes. Two runs with equal configs produce the
+ * same episodes (`--resume` refuses a directory whose config differs, naming the field).
+ */
+export interface RunIdentity {
+  readonly suite: string;
+  /** `embedded` or `python` (stdio and TCP servers run the same LIBERO). */
+  readonly envKind: 'embedded' | 'python';
+  /** sha256 of the bundle's manifest.json. */
+  readonly bundleSha256: string;
+  readonly modes: readonly EvalMode[];
+  /** The `--acceptance` text (`exact`, `relaxed:1`, `sample:0.7:42`). */
+  readonly acceptance: string;
+  /** Draft layers per proposal; undefined = the bundle's `dims.k`. */
+  readonly draftLayers: number | undefined;
+  readonly trials: number;
+  /** Task ids, ascending. */
+  readonly tasks: readonly number[];
+  readonly seed: number;
+  readonly maxSteps: number;
+  readonly waitSteps: number;
+  readonly executeSteps: number;
+}
+
+/** A validated evaluation config: the identity plus how to run it. */
+export interface EvalConfig extends RunIdentity {
+  readonly env: EnvSpec;
+  readonly bundleDir: string;
+  readonly workers: number;
+  readonly outDir: string;
+  /** Videos recorded per task and mode (the first `video` trials). */
+  readonly video: number;
+  readonly json: boolean;
+  /** ONNX Runtime threads per worker's engine. */
+  readonly intraOpThreads: number;
+}
+
+/** The identity fields of a config, in a fixed order (for run.json and comparison). */
+export function runIdentityOf(config: RunIdentity): RunIdentity {
+  return {
+    suite: config.suite,
+    envKind: config.envKind,
+    bundleSha256: config.bundleSha256,
+    modes: [...config.modes],
+    acceptance: config.acceptance,
+    draftLayers: config.draftLayers,
+    trials: config.trials,
+    tasks: [...config.tasks],
+    seed: config.seed,
+    maxSteps: config.maxSteps,
+    waitSteps: config.waitSteps,
+    executeSteps: config.executeSteps,
+  };
+}

@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { parseAcceptance } from '@rsd/rsd-engine';
+import type { EvalFlags } from '../cli/eval-flags.ts';
+import { parseEnvSpec } from '../env/env-spec.ts';
+import { EvalError } from '../errors/eval-error.ts';
+import { checkBundle, type CheckedBundle } from './bundle-check.ts';
+import type { EvalConfig, EvalMode, RunIdentity } from './eval-config.ts';
+import { KNOWN_SUITES, SUITE_DEFAULTS } from './suite-defaults.ts';
+
+/** What resolving flags needs from the outside world. */
+export interface ResolveContext {
+  /** Number of CPU cores (the default worker count). */
+  readonly cores: number;
+  /** Used for the default output folder's timestamp. */
+  readonly now: Date;
+  /** Folder relative paths are resolved against. */
+  readonly cwd: string;
+  /** The shipped bundle, used when --bundle is not given. */
+  readonly defaultBundleDir: string;
+  /** The saved config of the run being resumed, when --resume is given. */
+  readonly saved?: { readonly identity: RunIdentity; readonly bundleDir: string; readonly env: string };
+}
+
+const bad = (flag: string, why: string) => new EvalError('INVALID_FLAG', `--${flag}: ${why}`, { subject: flag });
+
+function int(text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?\d+$/.test(text.trim())) throw bad(flag, `expected an integer, got "${text}"`);
+  const v = Number(text);
+  if (v < min || v > max) throw bad(flag, `must be in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${v}`);
+  return v;
+}
+
+function modesOf(text: string): EvalMode[] {
+  if (text === 'both') return ['baseline', 'rsd'];
+  if (text === 'baseline' || text === 'rsd') return [text];
+  throw bad('mode', `expected both, baseline or rsd, got "${text}"`);
+}
+
+function tasksOf(text: string, count: number, suite: string): number[] {
+  if (text === 'all') return Array.from({ length: count }, (_, i) => i);
+  const ids = text.split(',').map((s) => s.trim());
+  const out = new Set<number>();
+  for (const s of ids) {
+    if (!/^\d+$/.test(s)) throw bad('tasks', `expected all or comma-separated task ids, got "${text}"`);
+    const id = Number(s);
+    if (id >= count) throw bad('tasks', `task ${id} does not exist in ${suite} (ids 0..${count - 1})`);
+    out.add(id);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * Validates every flag and the bundle before any work starts, and fills in defaults. With a
+ * saved config (--resume), flags not given take the saved values and a given flag whose value
+ * differs is RESUME_MISMATCH naming the field.
+ */
+export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { config: EvalConfig; bundle: CheckedBundle } {
+  const saved = ctx.saved;
+  const suite = flags.suite ?? saved?.identity.suite ?? 'embedded_spatial';
+  const defaults = SUITE_DEFAULTS[suite];
+  if (defaults === undefined) throw bad('suite', `unknown suite "${suite}" (known: ${KNOWN_SUITES.join(', ')})`);
+  const envText = flags.env ?? saved?.env ?? 'embedded';
+  const env = parseEnvSpec(envText);
+  if (suite === 'embedded_spatial' && env.kind !== 'embedded') throw bad('env', `suite embedded_spatial runs only with --env embedded`);
+  if (suite !== 'embedded_spatial' && env.kind === 'embedded') throw bad('suite', `${suite} needs real LIBERO: use --env python or --env tcp://host:port`);
+  const modes = modesOf(flags.mode ?? (saved === undefined ? 'both' : saved.identity.modes.length === 2 ? 'both' : saved.identity.modes[0]!));
+  const acceptance = flags.acceptance ?? saved?.identity.acceptance ?? 'exact';
+  try {
+    parseAcceptance(acceptance);
+  } catch (error) {
+    throw new EvalError('INVALID_FLAG', (error as Error).message, { subject: 'acceptance', cause: error });
+  }
+  const trials = int(flags.trials, 'trials', 1, defaults.initStates) ?? saved?.identity.trials ?? 50;
+  const tasks = flags.tasks !== undefined ? tasksOf(flags.tasks, defaults.tasks, suite) : saved !== undefined ? [...saved.identity.tasks] : tasksOf('all', defaults.tasks, suite);
+  const seed = int(flags.seed, 'seed', 0, 2 ** 31 - 1) ?? saved?.identity.seed ?? 7;
+  const maxSteps = int(flags.maxSteps, 'max-steps', 1, 100_000) ?? saved?.identity.maxSteps ?? defaults.maxSteps;
+  const waitSteps = int(flags.waitSteps, 'wait-steps', 0, 10_000) ?? saved?.identity.waitSteps ?? 10;
+  const executeSteps = int(flags.executeSteps, 'execute-steps', 1, 1024) ?? saved?.identity.executeSteps ?? 8;
+  const draftLayers = int(flags.draftLayers, 'draft-layers', 1, 64) ?? saved?.identity.draftLayers;
+  const workersDefault = env.kind === 'tcp' ? env.endpoints.length : Math.max(1, ctx.cores);
+  const workers = int(flags.workers, 'workers', 1, 256) ?? workersDefault;
+  const intraOpThreads = int(flags.threads, 'threads', 1, 256) ?? 1;
+  const video = int(flags.video, 'video', 0, defaults.initStates) ?? 0;
+  const bundleDir = resolve(ctx.cwd, flags.bundle ?? saved?.bundleDir ?? ctx.defaultBundleDir);
+  const bundle = checkBundle(bundleDir);
+  const k = draftLayers ?? bundle.manifest.dims.k;
+  if (k > bundle.manifest.dims.L) throw bad('draft-layers', `must be <= the bundle's L (${bundle.manifest.dims.L}), got ${k}`);
+  if (executeSteps > bundle.manifest.dims.C) {
+    throw bad('execute-steps', `must be <= the bundle's chunk length C (${bundle.manifest.dims.C}), got ${executeSteps}`);
+  }
+  const stamp = ctx.now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const outDir = resolve(ctx.cwd, flags.resume ?? flags.out ?? `results/${suite}-${stamp}`);
+  if (flags.resume !== undefined && flags.out !== undefined && resolve(ctx.cwd, flags.out) !== outDir) {
+    throw bad('out', '--out and --resume name different folders; --resume writes into the folder it resumes');
+  }
+  const identity: RunIdentity = {
+    suite,
+    envKind: env.kind === 'embedded' ? 'embedded' : 'python',
+    bundleSha256: bundle.manifestSha256,
+    modes,
+    acceptance,
+    draftLayers,
+    trials,
+    tasks,
+    seed,
+    maxSteps,
+    waitSteps,
+    executeSteps,
+  };
+  const config: EvalConfig = { ...identity, env, bundleDir, workers, outDir, video, json: flags.json === true, intraOpThreads };
+  return { config, bundle };
+}

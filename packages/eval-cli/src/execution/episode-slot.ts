@@ -1,0 +1,107 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LiberoEnv, RgbImage, SuiteInfo } from '@rsd/libero-bridge';
+import { EvalError } from '../errors/eval-error.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { EpisodeJob } from '../protocol/episode-job.ts';
+import { runEpisode, type EpisodeProtocol } from '../protocol/run-episode.ts';
+import type { EpisodeRecord } from '../results/episode-record.ts';
+import { errorRecord } from '../results/error-record.ts';
+import { encodeRolloutGif } from '../video/rollout-gif.ts';
+import { videoFileName } from '../video/video-file-name.ts';
+
+/** Builds the environment and the policy of one slot (a worker thread, or the caller's thread). */
+export interface SlotFactories {
+  createEnv(): Promise<LiberoEnv>;
+  createPolicy(): Promise<Policy>;
+}
+
+/**
+ * One place where episodes run, one at a time, with its own environment and policy, both
+ * created on first use. After an infrastructure error both are closed and rebuilt for the next
+ * episode, so one dead bridge costs one episode, not the run.
+ */
+export class EpisodeSlot {
+  readonly #factories: SlotFactories;
+  readonly #protocol: EpisodeProtocol;
+  readonly #videoDir: string | undefined;
+  #env: LiberoEnv | undefined;
+  #policy: Policy | undefined;
+  #suite: SuiteInfo | undefined;
+
+  constructor(factories: SlotFactories, protocol: EpisodeProtocol, options: { readonly videoDir?: string } = {}) {
+    this.#factories = factories;
+    this.#protocol = protocol;
+    this.#videoDir = options.videoDir;
+  }
+
+  async run(job: EpisodeJob): Promise<EpisodeRecord> {
+    let instruction = '';
+    let env: LiberoEnv;
+    let policy: Policy;
+    try {
+      env = this.#env ??= await this.#factories.createEnv();
+      const suites = (this.#suite ??= await this.#findSuite(env));
+      const task = suites.tasks.find((t) => t.id === job.taskId);
+      if (task === undefined) throw new EvalError('INVALID_FLAG', `suite ${suites.name} has no task ${job.taskId}`, { subject: 'tasks' });
+      instruction = task.instruction;
+      if (job.trial >= task.numInitStates) {
+        throw new EvalError('INVALID_FLAG', `task ${job.taskId} ships ${task.numInitStates} initial states; trial ${job.trial} does not exist`, { subject: 'trials' });
+      }
+      policy = this.#policy ??= await this.#factories.createPolicy();
+    } catch (error) {
+      await this.#discard();
+      if (isFatalSetupError(error)) throw error;
+      return setupErrorRecord(job, instruction, error);
+    }
+    const frames: { frame: RgbImage; step: number }[] = [];
+    const onFrame = job.video && this.#videoDir !== undefined ? (frame: RgbImage, step: number) => frames.push({ frame, step }) : undefined;
+    const { record, broken } = await runEpisode(env, policy, job, { instruction }, this.#protocol, {
+      now: () => performance.now(),
+      ...(onFrame === undefined ? {} : { onFrame }),
+    });
+    if (broken) await this.#discard();
+    if (onFrame === undefined || frames.length === 0 || this.#videoDir === undefined) return record;
+    const name = videoFileName(record);
+    mkdirSync(this.#videoDir, { recursive: true });
+    writeFileSync(join(this.#videoDir, name), encodeRolloutGif(frames, { task: instruction, mode: job.mode, outcome: record.status === 'error' ? 'ERROR' : record.success ? 'SUCCESS' : 'FAILURE' }));
+    return { ...record, video: name };
+  }
+
+  async #findSuite(env: LiberoEnv): Promise<SuiteInfo> {
+    const suites = await env.listSuites();
+    const suite = suites.find((s) => s.name === this.#protocol.suite);
+    if (suite === undefined) {
+      throw new EvalError('INVALID_FLAG', `the ${env.backend} environment has no suite ${this.#protocol.suite} (it has: ${suites.map((s) => s.name).join(', ')})`, { subject: 'suite' });
+    }
+    return suite;
+  }
+
+  async #discard(): Promise<void> {
+    const env = this.#env;
+    const policy = this.#policy;
+    this.#env = undefined;
+    this.#policy = undefined;
+    this.#suite = undefined;
+    await Promise.allSettled([env?.close(), policy?.close()]);
+  }
+
+  /** Closes the environment and the policy. */
+  async close(): Promise<void> {
+    await this.#discard();
+  }
+}
+
+/**
+ * Setup errors that no retry can fix (a wrong flag, a missing dependency, a caller mistake) end
+ * the run instead of turning every episode into an `error` record.
+ */
+export function isFatalSetupError(error: unknown): boolean {
+  if (EvalError.isInstance(error)) return error.code === 'INVALID_FLAG' || error.code === 'DEPENDENCY_MISSING' || error.code === 'MISSING_BUNDLE';
+  return error instanceof TypeError || error instanceof RangeError;
+}
+
+function setupErrorRecord(job: EpisodeJob, instruction: string, error: unknown): EpisodeRecord {
+  const e = error as { message?: unknown; code?: unknown };
+  return errorRecord(job, instruction, `setup failed: ${typeof e?.message === 'string' ? e.message : String(error)}`, typeof e?.code === 'string' ? e.code : undefined);
+}

@@ -1,0 +1,26 @@
+import type { CameraSize } from '../env/create-env.ts';
+import type { EnvSpec } from '../env/env-spec.ts';
+import type { EpisodeJob } from '../protocol/episode-job.ts';
+import type { EpisodeProtocol } from '../protocol/run-episode.ts';
+import type { EpisodeRecord } from '../results/episode-record.ts';
+
+/** Everything a worker thread needs to build its own environment and engine. */
+export interface WorkerInit {
+  readonly worker: number;
+  readonly env: EnvSpec;
+  readonly camera: CameraSize;
+  readonly bundleDir: string;
+  readonly acceptance: string;
+  readonly draftLayers: number | undefined;
+  readonly intraOpThreads: number;
+  readonly protocol: EpisodeProtocol;
+  readonly videoDir: string | undefined;
+}
+
+export type ToWorker = { readonly type: 'init'; readonly init: WorkerInit } | { readonly type: 'job'; readonly job: EpisodeJob } | { readonly type: 'close' };
+
+export type FromWorker =
+  | { readonly type: 'record'; readonly record: EpisodeRecord }
+  | { readonly type: 'fatal'; readonly message: string; readonly code: string | undefined; readonly name: string }
+  | { readonly type: 'log'; readonly line: string }
+  | { readonly type: 'closed' };

@@ -1,0 +1,83 @@
+import type { Acceptance, RsdEngine } from '@rsd/rsd-engine';
+import { EvalError } from '../errors/eval-error.ts';
+import { proprioVector } from './observation-input.ts';
+import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
+
+/**
+ * The policy of an RSD engine: the agent-view image (which must already have the backbone's
+ * input size: environments are created with the bundle's camera size, nothing is resized), the
+ * instruction and the proprio fields the bundle lists → one chunk decoded in `baseline` or `rsd`
+ * mode. Under `sample` acceptance each call's seed comes from the request, so a chunk depends on
+ * (episode, mode, call) only, never on which episodes the engine decoded before.
+ */
+export class EnginePolicy implements Policy {
+  readonly #engine: RsdEngine;
+  readonly #acceptance: Acceptance;
+  readonly #draftLayers: number | undefined;
+  #closed = false;
+
+  constructor(engine: RsdEngine, options: { readonly acceptance: Acceptance; readonly draftLayers?: number }) {
+    this.#engine = engine;
+    this.#acceptance = options.acceptance;
+    this.#draftLayers = options.draftLayers;
+  }
+
+  async act(request: PolicyRequest): Promise<PolicyChunk> {
+    if (this.#closed) throw new EvalError('POLICY_FAILED', 'the policy is closed');
+    const m = this.#engine.manifest;
+    const { C, A, H, L } = m.dims;
+    const image = request.observation.agentviewRgb;
+    if (image.width !== m.backbone.image.width || image.height !== m.backbone.image.height) {
+      throw new EvalError(
+        'POLICY_FAILED',
+        `the environment renders ${image.width}x${image.height} images but the bundle's backbone takes ${m.backbone.image.width}x${m.backbone.image.height} (manifest.json backbone.image)`,
+        { subject: 'backbone.image' },
+      );
+    }
+    const proprio = proprioVector(request.observation, m);
+    const acceptance: Acceptance = this.#acceptance.kind === 'sample' ? { ...this.#acceptance, seed: request.seed } : this.#acceptance;
+    const r = await this.#engine.predict(
+      { images: [image], instructions: [request.instruction], ...(proprio === undefined ? {} : { proprio: [proprio] }) },
+      { mode: request.mode, acceptance, ...(this.#draftLayers === undefined ? {} : { draftLayers: this.#draftLayers }) },
+    );
+    if (r.actions.length !== C * A) {
+      throw new EvalError('POLICY_FAILED', `engine returned ${r.actions.length} action values, expected C×A = ${C * A}`, { subject: 'actions' });
+    }
+    if (r.tokens.length !== C * H * L) {
+      throw new EvalError('POLICY_FAILED', `engine returned ${r.tokens.length} tokens, expected C×H×L = ${C * H * L}`, { subject: 'tokens' });
+    }
+    for (let i = 0; i < r.actions.length; i++) {
+      if (!Number.isFinite(r.actions[i]!)) throw new EvalError('POLICY_FAILED', `engine returned a non-finite action value at index ${i}`, { subject: 'actions' });
+    }
+    const s = r.stats;
+    return {
+      actions: r.actions,
+      chunk: C,
+      actionDim: A,
+      tokens: r.tokens,
+      stats: {
+        proposedLayers: s.proposedLayers,
+        acceptedLayers: s.acceptedLayers[0] ?? 0,
+        fullyAccepted: s.fullyAccepted,
+        partiallyAccepted: s.partiallyAccepted,
+        rejected: s.rejected,
+        mainPasses: s.mainPasses,
+        draftPasses: s.draftPasses,
+        timings: {
+          backboneMs: s.timings.backboneMs,
+          draftMs: s.timings.draftMs,
+          verifyMs: s.timings.verifyMs,
+          autoregressiveMs: s.timings.autoregressiveMs,
+          decodeMs: s.timings.decodeMs,
+          totalMs: s.timings.totalMs,
+        },
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#engine.close();
+  }
+}

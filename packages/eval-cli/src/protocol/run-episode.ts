@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { LiberoEnv, RgbImage } from '@rsd/libero-bridge';
+import type { EpisodeRecord } from '../results/episode-record.ts';
+import type { Policy } from '../policy/policy.ts';
+import { EpisodeStatsAccumulator } from './episode-stats-accumulator.ts';
+import type { EpisodeJob } from './episode-job.ts';
+import { callSeed } from './episode-seed.ts';
+
+/** The protocol's knobs (SPEC §3). */
+export interface EpisodeProtocol {
+  readonly suite: string;
+  /** Step limit after the wait steps. */
+  readonly maxSteps: number;
+  /** No-op steps before the policy acts (objects settle). */
+  readonly waitSteps: number;
+  /** Actions of each chunk executed before querying again (<= C). */
+  readonly executeSteps: number;
+}
+
+/** LIBERO's dummy action: no motion, gripper open. */
+export const NOOP_ACTION: readonly number[] = [0, 0, 0, 0, 0, 0, -1];
+
+/** Receives the agent-view frame of every environment step (for videos). */
+export type FrameSink = (frame: RgbImage, step: number) => void;
+
+/** Result of one episode: its record, and whether the env/policy must be rebuilt. */
+export interface EpisodeOutcome {
+  readonly record: EpisodeRecord;
+  /** An infrastructure error happened: the env and policy are not trusted any more. */
+  readonly broken: boolean;
+}
+
+/**
+ * Runs one episode in LIBERO's protocol: reset to initial state `trial` with the episode seed,
+ * `waitSteps` no-op steps, then chunks of `executeSteps` actions until the environment reports
+ * success (or done) or `maxSteps` policy steps have run. Success comes only from the env.
+ * Any thrown error ends the episode as `status: 'error'` with the reason; never as a failure.
+ */
+export async function runEpisode(
+  env: LiberoEnv,
+  policy: Policy,
+  job: EpisodeJob,
+  task: { readonly instruction: string },
+  protocol: EpisodeProtocol,
+  options: { readonly now: () => number; readonly onFrame?: FrameSink } = { now: () => performance.now() },
+): Promise<EpisodeOutcome> {
+  const start = options.now();
+  const stats = new EpisodeStatsAccumulator();
+  const tokenHash = createHash('sha256');
+  const actionHash = createHash('sha256');
+  let steps = 0;
+  let success = false;
+  const base = { mode: job.mode, task_id: job.taskId, task_description: task.instruction, trial: job.trial, seed: job.seed };
+  try {
+    let observation = await env.reset({ suite: protocol.suite, taskId: job.taskId, initState: job.trial, seed: job.seed });
+    options.onFrame?.(observation.agentviewRgb, 0);
+    let done = false;
+    for (let t = 0; t < protocol.waitSteps && !done; t++) {
+      const r = await env.step(NOOP_ACTION);
+      observation = r.observation;
+      options.onFrame?.(observation.agentviewRgb, 0);
+      if (r.success) success = true;
+      done = r.done || r.success;
+    }
+    let calls = 0;
+    while (!done && steps < protocol.maxSteps) {
+      const t0 = options.now();
+      const chunk = await policy.act({ observation, instruction: task.instruction, mode: job.mode, seed: callSeed(job.seed, job.mode, calls) });
+      const elapsed = options.now() - t0;
+      calls++;
+      stats.addCall(elapsed, chunk.stats);
+      tokenHash.update(new Uint8Array(chunk.tokens.buffer, chunk.tokens.byteOffset, chunk.tokens.byteLength));
+      const n = Math.min(protocol.executeSteps, chunk.chunk);
+      for (let i = 0; i < n && !done && steps < protocol.maxSteps; i++) {
+        const action = Float64Array.from(chunk.actions.subarray(i * chunk.actionDim, (i + 1) * chunk.actionDim));
+        actionHash.update(new Uint8Array(action.buffer));
+        const r = await env.step(action);
+        steps++;
+        observation = r.observation;
+        options.onFrame?.(observation.agentviewRgb, steps);
+        if (r.success) success = true;
+        done = r.done || r.success;
+      }
+    }
+    const record: EpisodeRecord = {
+      ...base,
+      status: 'ok',
+      success,
+      steps,
+      ...stats.toRecordFields(),
+      tokens_sha256: tokenHash.digest('hex'),
+      actions_sha256: actionHash.digest('hex'),
+      episode_ms: options.now() - start,
+    };
+    return { record, broken: false };
+  } catch (error) {
+    const e = error as { message?: unknown; code?: unknown };
+    const record: EpisodeRecord = {
+      ...base,
+      status: 'error',
+      success: false,
+      steps,
+      ...stats.toRecordFields(),
+      tokens_sha256: tokenHash.digest('hex'),
+      actions_sha256: actionHash.digest('hex'),
+      episode_ms: options.now() - start,
+      error: typeof e?.message === 'string' ? e.message : String(error),
+      ...(typeof e?.code === 'string' ? { error_code: e.code } : {}),
+    };
+    return { record, broken: true };
+  }
+}

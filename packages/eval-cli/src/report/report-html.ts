@@ -1,0 +1,129 @@
+import type { ModeResults } from '../results/mode-results.ts';
+import { barChartSvg, escapeXml, histogram } from './bar-chart-svg.ts';
+import { ms, pct, times, type ReportInput } from './report-input.ts';
+
+const BASE = '#4e79a7';
+const RSD = '#f28e2b';
+
+function charts(input: ReportInput): string[] {
+  const { baseline, rsd, comparison: c } = input;
+  const modes = [
+    ['baseline', baseline, BASE],
+    ['rsd', rsd, RSD],
+  ].filter((x): x is [string, ModeResults, string] => x[1] !== null);
+  const out: string[] = [];
+  const tasks = modes[0]?.[1].task_results ?? [];
+  out.push(
+    barChartSvg({
+      title: 'Success rate per task (Wilson 95 % interval)',
+      categories: [...tasks.map((t) => `task ${t.task_id}`), 'overall'],
+      series: modes.map(([name, m, colour]) => ({
+        name,
+        colour,
+        values: [...m.task_results.map((t) => (t.episodes === 0 ? null : t.success_rate)), m.total_episodes === 0 ? null : m.final_success_rate],
+        low: [...m.task_results.map((t) => t.success_rate_ci95[0]), m.success_rate_ci95[0]],
+        high: [...m.task_results.map((t) => t.success_rate_ci95[1]), m.success_rate_ci95[1]],
+      })),
+      yMax: 1,
+      yLabel: 'success rate',
+      format: (v) => `${Math.round(v * 100)}%`,
+    }),
+  );
+  const latencies = modes.map(([name, , colour]) => [name, input.records.filter((r) => r.mode === name && r.status === 'ok').flatMap((r) => r.inference_ms), colour] as const);
+  const all = latencies.flatMap(([, v]) => v);
+  if (all.length > 0) {
+    const sorted = [...all].sort((a, b) => a - b);
+    const hi = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+    const lo = sorted[0]!;
+    const bins = 24;
+    const hs = latencies.map(([name, v, colour]) => ({ name, colour, h: histogram(v.map((x) => Math.min(x, hi)), bins, lo, hi) }));
+    out.push(
+      barChartSvg({
+        title: 'Inference time per policy call (share of calls; last bin ≥ p99)',
+        categories: hs[0]!.h.labels.map((l) => `${l} ms`),
+        series: hs.map(({ name, colour, h }) => {
+          const n = h.counts.reduce((s, x) => s + x, 0);
+          return { name, colour, values: h.counts.map((x) => (n === 0 ? 0 : x / n)) };
+        }),
+        yLabel: 'share of calls',
+        format: (v) => `${Math.round(v * 100)}%`,
+      }),
+    );
+  }
+  if (c.acceptance_stats !== null && c.acceptance_stats.acceptance_by_layer.length > 0) {
+    out.push(
+      barChartSvg({
+        title: 'Draft acceptance by residual layer',
+        categories: c.acceptance_stats.acceptance_by_layer.map((_, l) => `layer ${l}`),
+        series: [{ name: 'rsd', colour: RSD, values: c.acceptance_stats.acceptance_by_layer }],
+        yMax: 1,
+        yLabel: 'calls accepting the layer',
+        format: (v) => `${Math.round(v * 100)}%`,
+        width: 480,
+      }),
+    );
+  }
+  if (c.speedup !== null) {
+    const s = c.speedup_by_stage;
+    out.push(
+      barChartSvg({
+        title: 'Speedup of RSD over baseline (baseline time / RSD time)',
+        categories: ['overall mean', 'p50', 'p95', 'backbone', 'decoding', 'RFSQ decode', 'engine total'],
+        series: [{ name: 'speedup', colour: '#59a14f', values: [c.speedup, c.speedup_p50, c.speedup_p95, s.backbone, s.decoding, s.decode, s.total] }],
+        reference: 1,
+        yLabel: '×',
+        format: (v) => `${v.toFixed(2)}×`,
+        width: 560,
+      }),
+    );
+  }
+  return out;
+}
+
+/** `report.html`: one self-contained page (inline CSS and SVG, no scripts, no external assets). */
+export function reportHtml(input: ReportInput): string {
+  const { identity: id, baseline, rsd, comparison: c } = input;
+  const e = escapeXml;
+  const row = (name: string, m: ModeResults | null) =>
+    m === null
+      ? `<tr><td>${name}</td><td colspan="6">not run</td></tr>`
+      : `<tr><td>${name}</td><td>${pct(m.final_success_rate)} <small>[${pct(m.success_rate_ci95[0])}, ${pct(m.success_rate_ci95[1])}]</small></td><td>${m.total_successes}/${m.total_episodes}</td><td>${m.total_errors}</td><td>${ms(m.inference_time_ms?.mean)}</td><td>${ms(m.inference_time_ms?.p50)}</td><td>${ms(m.inference_time_ms?.p95)}</td></tr>`;
+  const tasks = (baseline ?? rsd)?.task_results ?? [];
+  const cell = (m: ModeResults | null, i: number) => {
+    const r = m?.task_results[i];
+    return r === undefined ? '<td>–</td>' : `<td>${pct(r.success_rate)} <small>${r.successes}/${r.episodes}${r.errors > 0 ? `, ${r.errors} errors` : ''}</small></td>`;
+  };
+  const errors = input.records.filter((r) => r.status === 'error');
+  const videos = input.records.filter((r) => r.video !== undefined);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>RSD evaluation: ${e(id.suite)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222}
+table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f3f3f3}
+small{color:#666}.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{border:1px solid #eee;background:#fff}code{background:#f5f5f5;padding:0 3px}
+</style></head><body>
+<h1>RSD evaluation: ${e(id.suite)}</h1>
+<p>Started ${e(input.startedAt)} · env <code>${e(input.env)}</code> · bundle <code>${e(input.bundleDir)}</code> · acceptance <code>${e(id.acceptance)}</code> · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · max steps ${id.maxSteps} · wait ${id.waitSteps} · execute ${id.executeSteps}</p>
+<h2>Overall</h2>
+<table><tr><th>mode</th><th>success rate [Wilson 95 %]</th><th>successes</th><th>errors</th><th>mean</th><th>p50</th><th>p95</th></tr>
+${row('baseline', baseline)}
+${row('rsd', rsd)}</table>
+<p>Speedup (mean): <b>${times(c.speedup)}</b> · p50 ${times(c.speedup_p50)} · p95 ${times(c.speedup_p95)} · decoding stages ${times(c.speedup_by_stage.decoding)}${
+    c.acceptance_stats === null
+      ? ''
+      : ` · draft layers accepted ${pct(c.acceptance_stats.draft_acceptance_rate)} (partial ${pct(c.acceptance_stats.partial_acceptance_rate)}, rejected ${pct(c.acceptance_stats.full_rejection_rate)}), ${c.acceptance_stats.mean_accepted_layers.toFixed(2)} layers per call`
+  }</p>
+<p>Paired episodes: ${c.paired.episodes} · both succeeded ${c.paired.both_success} · only baseline ${c.paired.only_baseline} · only RSD ${c.paired.only_rsd} · neither ${c.paired.neither} · identical tokens ${c.paired.identical_tokens}</p>
+<h2>Charts</h2>
+<div class="charts">
+${charts(input).join('\n')}
+</div>
+<h2>Per task</h2>
+<table><tr><th>task</th><th>instruction</th><th>baseline</th><th>rsd</th></tr>
+${tasks.map((t, i) => `<tr><td>${t.task_id}</td><td>${e(t.task_description)}</td>${cell(baseline, i)}${cell(rsd, i)}</tr>`).join('\n')}
+</table>
+${errors.length === 0 ? '<p>No episode ended in an infrastructure error.</p>' : `<h2>Errors (${errors.length})</h2><ul>${errors.slice(0, 50).map((x) => `<li>${x.mode} task ${x.task_id} trial ${x.trial}: <code>${e(x.error_code ?? '')}</code> ${e(x.error ?? '')}</li>`).join('')}</ul>`}
+${videos.length === 0 ? '' : `<h2>Videos</h2><ul>${videos.map((v) => `<li><a href="videos/${encodeURIComponent(v.video!)}">${e(v.video!)}</a></li>`).join('')}</ul>`}
+</body></html>
+`;
+}

@@ -1,0 +1,22 @@
+import type { RunIdentity } from '../config/eval-config.ts';
+import type { EpisodeRecord } from '../results/episode-record.ts';
+import type { ModeResults } from '../results/mode-results.ts';
+import type { PerformanceComparison } from '../results/performance-comparison.ts';
+
+/** Everything a report shows; built from episodes.jsonl and run.json only. */
+export interface ReportInput {
+  readonly identity: RunIdentity;
+  /** `--env` as given (embedded, python, tcp://…). */
+  readonly env: string;
+  readonly bundleDir: string;
+  /** When the run was first started (ISO 8601). */
+  readonly startedAt: string;
+  readonly baseline: ModeResults | null;
+  readonly rsd: ModeResults | null;
+  readonly comparison: PerformanceComparison;
+  readonly records: readonly EpisodeRecord[];
+}
+
+export const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+export const ms = (v: number | undefined | null) => (v === undefined || v === null ? '–' : `${v.toFixed(2)} ms`);
+export const times = (v: number | null) => (v === null ? '–' : `${v.toFixed(2)}×`);

@@ -1,0 +1,63 @@
+import type { ModeResults } from '../results/mode-results.ts';
+import { ms, pct, times, type ReportInput } from './report-input.ts';
+
+const modeRow = (name: string, m: ModeResults | null) =>
+  m === null
+    ? `| ${name} | not run | | | | | |`
+    : `| ${name} | ${pct(m.final_success_rate)} [${pct(m.success_rate_ci95[0])}, ${pct(m.success_rate_ci95[1])}] | ${m.total_successes}/${m.total_episodes} | ${m.total_errors} | ${ms(m.inference_time_ms?.mean)} | ${ms(m.inference_time_ms?.p50)} | ${ms(m.inference_time_ms?.p95)} |`;
+
+/** `report.md`: the run's config, overall and per-task results, speedup, acceptance, errors. */
+export function reportMarkdown(input: ReportInput): string {
+  const { identity: id, baseline, rsd, comparison: c } = input;
+  const lines: string[] = [];
+  lines.push(`# RSD evaluation: ${id.suite}`, '');
+  lines.push(
+    `Started ${input.startedAt} · env \`${input.env}\` · bundle \`${input.bundleDir}\` (manifest sha256 \`${id.bundleSha256.slice(0, 12)}…\`) · ` +
+      `acceptance \`${id.acceptance}\` · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · ` +
+      `max steps ${id.maxSteps} · wait ${id.waitSteps} · execute ${id.executeSteps} per chunk`,
+    '',
+  );
+  lines.push('## Overall', '');
+  lines.push('| mode | success rate [Wilson 95 %] | successes | errors | mean | p50 | p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(modeRow('baseline', baseline), modeRow('rsd', rsd), '');
+  lines.push('Inference time is the wall time of one policy call (backbone + decoding + RFSQ decode). Episodes that ended in `error` are not counted in the success rate; they are listed below.', '');
+  lines.push('## Speedup', '');
+  lines.push(`| overall (mean) | p50 | p95 | backbone | decoding (draft + verify + AR) | RFSQ decode | engine total |`, '| --- | --- | --- | --- | --- | --- | --- |');
+  const s = c.speedup_by_stage;
+  lines.push(`| ${times(c.speedup)} | ${times(c.speedup_p50)} | ${times(c.speedup_p95)} | ${times(s.backbone)} | ${times(s.decoding)} | ${times(s.decode)} | ${times(s.total)} |`, '');
+  if (c.acceptance_stats !== null) {
+    const a = c.acceptance_stats;
+    lines.push('## Draft acceptance', '');
+    lines.push(`Draft layers fully accepted ${pct(a.draft_acceptance_rate)}, partially ${pct(a.partial_acceptance_rate)}, rejected ${pct(a.full_rejection_rate)}; mean accepted layers per call ${a.mean_accepted_layers.toFixed(2)}.`, '');
+    lines.push(`| layer | ${a.acceptance_by_layer.map((_, l) => l).join(' | ')} |`, `| --- |${a.acceptance_by_layer.map(() => ' --- |').join('')}`);
+    lines.push(`| accepted | ${a.acceptance_by_layer.map((v) => pct(v)).join(' | ')} |`, '');
+  }
+  const p = c.paired;
+  lines.push('## Paired episodes', '');
+  lines.push(`${p.episodes} episodes ran in both modes: both succeeded ${p.both_success}, only baseline ${p.only_baseline}, only RSD ${p.only_rsd}, neither ${p.neither}; identical token streams in ${p.identical_tokens}.`, '');
+  lines.push('## Per task', '');
+  lines.push('| task | instruction | baseline | rsd |', '| --- | --- | --- | --- |');
+  const tasks = (baseline ?? rsd)?.task_results ?? [];
+  tasks.forEach((t, i) => {
+    const cell = (m: ModeResults | null) => {
+      const r = m?.task_results[i];
+      if (r === undefined) return '–';
+      return `${pct(r.success_rate)} (${r.successes}/${r.episodes}${r.errors > 0 ? `, ${r.errors} errors` : ''})`;
+    };
+    lines.push(`| ${t.task_id} | ${t.task_description} | ${cell(baseline)} | ${cell(rsd)} |`);
+  });
+  lines.push('');
+  const errors = input.records.filter((r) => r.status === 'error');
+  if (errors.length > 0) {
+    lines.push(`## Errors (${errors.length})`, '');
+    for (const e of errors.slice(0, 50)) lines.push(`- ${e.mode} task ${e.task_id} trial ${e.trial}: ${e.error_code ?? ''} ${e.error ?? ''}`.replace(/\s+/g, ' '));
+    lines.push('');
+  }
+  const videos = input.records.filter((r) => r.video !== undefined);
+  if (videos.length > 0) {
+    lines.push('## Videos', '');
+    for (const v of videos) lines.push(`- [${v.video}](videos/${encodeURIComponent(v.video!)})`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
