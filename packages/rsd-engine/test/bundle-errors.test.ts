@@ -24,7 +24,11 @@ async function loadError(dir: string): Promise<RsdError> {
   return error;
 }
 
-async function editManifest(dir: string, edit: (m: Record<string, any>) => void): Promise<void> {
+/** A parsed manifest as loose JSON, for editing fields in tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+async function editManifest(dir: string, edit: (m: Json) => void): Promise<void> {
   const path = join(dir, 'manifest.json');
   const m = JSON.parse(await readFile(path, 'utf8'));
   edit(m);
@@ -76,10 +80,10 @@ describe('loadEngine errors', () => {
   });
 
   it.each([
-    ['dims.K', (m: Record<string, any>) => (m.dims.K = 4), /draft\.onnx: output "logits" dim 4/],
-    ['dims.F', (m: Record<string, any>) => (m.dims.F = 7), /backbone\.onnx: output "features" dim 1/],
-    ['backbone.image', (m: Record<string, any>) => (m.backbone.image.width = 9), /backbone\.onnx: input "image" dim 2/],
-    ['backbone.proprio', (m: Record<string, any>) => (m.backbone.proprio = { size: 3, fields: ['eePos'] }), /backbone\.onnx: input "proprio" is missing/],
+    ['dims.K', (m: Json) => (m.dims.K = 4), /draft\.onnx: output "logits" dim 4/],
+    ['dims.F', (m: Json) => (m.dims.F = 7), /backbone\.onnx: output "features" dim 1/],
+    ['backbone.image', (m: Json) => (m.backbone.image.width = 9), /backbone\.onnx: input "image" dim 2/],
+    ['backbone.proprio', (m: Json) => (m.backbone.proprio = { size: 3, fields: ['eePos'] }), /backbone\.onnx: input "proprio" is missing/],
   ])('a manifest whose %s disagrees with an ONNX model is refused naming the model and value', async (_f, edit, message) => {
     const dir = await freshBundle(`shape-${_f}`);
     await editManifest(dir, edit);
