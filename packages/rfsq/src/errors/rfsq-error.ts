@@ -9,7 +9,8 @@ export type RfsqErrorCode =
   | 'NON_FINITE'
   | 'EMPTY_DATASET'
   | 'IO_ERROR'
-  | 'EXPORT_MISMATCH';
+  | 'EXPORT_MISMATCH'
+  | 'TRAINING_DIVERGED';
 
 /**
  * Base error of `@rsd/rfsq`. `code` is stable across versions; `isInstance` works across
