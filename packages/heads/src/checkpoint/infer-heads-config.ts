@@ -69,6 +69,15 @@ export function inferHeadsConfig(
   given: Partial<HeadsConfig>,
   options: InferConfigOptions,
 ): HeadsConfig {
+  const anchor = options.arch === 'main' ? 'in_features.weight' : 'out.weight';
+  if (!selectPrefixed(stateDict, options.prefix).has(anchor)) {
+    const name = `${options.prefix ?? ''}${anchor}`;
+    throw new HeadsError(
+      'CHECKPOINT_MISMATCH',
+      `${options.source}: no parameter "${name}", so this is not a ${options.arch} head of python/rsd_heads.py (wrong --arch, --key or --prefix?)`,
+      { subject: name },
+    );
+  }
   const shapes = configFromShapes(stateDict, options);
   const merged: Partial<Record<Field, number>> = { ...given };
   for (const [k, v] of Object.entries(shapes) as [Field, number][]) {
