@@ -4,3 +4,4 @@ export { SeededRandom } from './seeded-random.ts';
 export { exportTestBackboneOnnx } from './test-backbone-onnx.ts';
 export { writeRandomBundle } from './write-random-bundle.ts';
 export type { RandomBundle, RandomBundleOptions } from './write-random-bundle.ts';
+export { arbCheckpointTensor, arbStateDict } from '../checkpoint/checkpoint-arbitraries.ts';
