@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError, type BridgeErrorCode } from '../errors/bridge-error.ts';
@@ -93,6 +94,16 @@ describe('RpcConnection', () => {
     expect(t.closed).toBeGreaterThan(0);
   });
 
+  it('an error reply without its body fails the connection with PROTOCOL_ERROR', async () => {
+    const t = new FakeTransport();
+    const c = new RpcConnection(t);
+    const p = c.request({ type: 'list_suites' }, opts);
+    const q = c.request({ type: 'list_suites' }, opts);
+    t.reply({ type: 'error', id: 1 });
+    expect((await rejection(p, 'PROTOCOL_ERROR')).message).toMatch(/missing "error"/);
+    await rejection(q, 'PROTOCOL_ERROR');
+  });
+
   it('a reply with an unknown id is a PROTOCOL_ERROR', async () => {
     const t = new FakeTransport();
     const c = new RpcConnection(t);
@@ -125,6 +136,28 @@ describe('RpcConnection', () => {
     await rejection(c.request({ type: 'list_suites' }, opts), 'TIMEOUT');
     expect(t.closed).toBeGreaterThan(0);
   });
+});
+
+describe('RpcConnection against arbitrary server bytes', () => {
+  test.prop([fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 5 }), fc.boolean()])(
+    'a pending request resolves with a frame or rejects with a BridgeError, never anything else',
+    async (chunks, dies) => {
+      const t = new FakeTransport();
+      const c = new RpcConnection(t);
+      const p = c.request({ type: 'list_suites' }, { timeoutMs: 1000, context: 'listSuites' });
+      for (const chunk of chunks) t.raw(chunk);
+      if (dies) t.die('gone');
+      else t.reply({ type: 'suites', id: 1, suites: [] });
+      const outcome = await p.then(
+        (f) => f,
+        (e: unknown) => e,
+      );
+      expect(
+        BridgeError.isInstance(outcome) || (typeof outcome === 'object' && outcome !== null && 'header' in outcome),
+      ).toBe(true);
+      await c.close();
+    },
+  );
 });
 
 describe('createPythonEnv handshake with a foreign server', () => {

@@ -97,7 +97,17 @@ export class RpcConnection {
       );
       return;
     }
-    for (const frame of frames) this.onFrame(frame);
+    for (const frame of frames) {
+      try {
+        this.onFrame(frame);
+      } catch (error) {
+        // A reply whose own fields are malformed (e.g. an error reply without its body).
+        const cause = error as BridgeError;
+        this.fail(
+          (context) => new BridgeError('PROTOCOL_ERROR', `${context}: ${cause.message}`, { subject: context, cause }),
+        );
+      }
+    }
   }
 
   private onFrame(frame: Frame): void {
@@ -109,10 +119,13 @@ export class RpcConnection {
       this.fail((context) => new BridgeError('PROTOCOL_ERROR', `${context}: ${said}`, { subject: context }));
       return;
     }
+    // Decode an error reply before retiring the request: if its body is malformed this throws,
+    // and onData fails the connection, rejecting this request along with the others.
+    const error = type === 'error' ? errorFromReply(frame, pending.context) : undefined;
     this.pending.delete(id as number);
     clearTimeout(pending.timer);
-    if (type === 'error') {
-      pending.reject(errorFromReply(frame, pending.context));
+    if (error !== undefined) {
+      pending.reject(error);
     } else if (type !== REPLY_TYPE[pending.type]) {
       pending.reject(
         new BridgeError(
