@@ -27,7 +27,7 @@ async function embeddedFactory(): Promise<EmbeddedFactory> {
  * endpoint (workers round-robin over them; `RSD_LIBERO_TOKEN` is sent when set).
  */
 export async function createEnv(spec: EnvSpec, worker: number, camera: CameraSize): Promise<LiberoEnv> {
-  if (spec.kind === 'embedded') return (await embeddedFactory())({ cameraHeight: camera.height, cameraWidth: camera.width });
+  if (spec.kind === 'embedded') return (await embeddedFactory())({ imageSize: { width: camera.width, height: camera.height } });
   const common = { cameraHeight: camera.height, cameraWidth: camera.width };
   if (spec.kind === 'python') return createPythonEnv({ transport: 'stdio', ...common });
   const url = endpointForWorker(spec, worker)!;

@@ -75,6 +75,21 @@ export class EnginePolicy implements Policy {
     };
   }
 
+  /**
+   * One untimed call per mode on a blank image, so the first episode's latency does not carry
+   * session warm-up (allocations, kernel selection). Statistics of the engine are reset after.
+   */
+  async warmUp(): Promise<void> {
+    const m = this.#engine.manifest;
+    const { width, height } = m.backbone.image;
+    const images = [{ width, height, data: new Uint8Array(width * height * 3) }];
+    const proprio = m.backbone.proprio === undefined ? {} : { proprio: [new Float32Array(m.backbone.proprio.size)] };
+    for (const mode of ['baseline', 'rsd'] as const) {
+      await this.#engine.predict({ images, instructions: ['warm up'], ...proprio }, { mode, acceptance: { kind: 'exact' }, ...(this.#draftLayers === undefined ? {} : { draftLayers: this.#draftLayers }) });
+    }
+    this.#engine.resetStatistics();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

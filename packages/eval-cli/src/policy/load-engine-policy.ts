@@ -1,7 +1,7 @@
 import { loadEngine, parseAcceptance } from '@rsd/rsd-engine';
 import { EnginePolicy } from './engine-policy.ts';
 
-/** Loads the bundle with `@rsd/rsd-engine` and wraps it as a policy. */
+/** Loads the bundle with `@rsd/rsd-engine`, wraps it as a policy and warms it up (untimed). */
 export async function loadEnginePolicy(options: {
   readonly bundleDir: string;
   readonly acceptance: string;
@@ -14,8 +14,15 @@ export async function loadEnginePolicy(options: {
     interOpNumThreads: 1,
     ...(options.log === undefined ? {} : { log: options.log }),
   });
-  return new EnginePolicy(engine, {
+  const policy = new EnginePolicy(engine, {
     acceptance: parseAcceptance(options.acceptance),
     ...(options.draftLayers === undefined ? {} : { draftLayers: options.draftLayers }),
   });
+  try {
+    await policy.warmUp();
+  } catch (error) {
+    await policy.close();
+    throw error;
+  }
+  return policy;
 }

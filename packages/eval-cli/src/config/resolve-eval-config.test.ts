@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeRandomBundle } from '@rsd/heads/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EvalFlags } from '../cli/eval-flags.ts';
+import { parseEvalFlags } from '../cli/eval-flags.ts';
+import { runIdentityOf } from './eval-config.ts';
+import { compareRunIdentity } from './compare-run-identity.ts';
+import { resolveEvalConfig } from './resolve-eval-config.ts';
+
+let bundle = '';
+const root = mkdtempSync(join(tmpdir(), 'eval-config-'));
+beforeAll(async () => {
+  bundle = (await writeRandomBundle(join(root, 'bundle'), { dims: { C: 8, A: 7, H: 3, L: 4, K: 5, F: 8, k: 2 }, seed: 1 })).dir;
+});
+const ctx = () => ({ cores: 2, now: new Date('2026-01-02T03:04:05.678Z'), cwd: root, defaultBundleDir: bundle });
+const resolve = (flags: EvalFlags) => resolveEvalConfig(flags, ctx()).config;
+const code = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return `${(e as { code?: string }).code}:${(e as { subject?: string }).subject}`;
+  }
+  return 'no error';
+};
+
+describe('resolveEvalConfig', () => {
+  it('fills the documented defaults', () => {
+    const c = resolve({});
+    expect(c).toMatchObject({ suite: 'embedded_spatial', env: { kind: 'embedded' }, modes: ['baseline', 'rsd'], acceptance: 'exact', trials: 50, seed: 7, maxSteps: 220, waitSteps: 10, executeSteps: 8, workers: 2, video: 0 });
+    expect(c.tasks).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(c.outDir).toBe(join(root, 'results/embedded_spatial-2026-01-02T03-04-05Z'));
+  });
+
+  it('uses LIBERO step limits for the other suites', () => {
+    expect(resolve({ suite: 'libero_10', env: 'python' }).maxSteps).toBe(520);
+    expect(resolve({ suite: 'libero_object', env: 'tcp://127.0.0.1:5555,tcp://10.0.0.2:5555' })).toMatchObject({ maxSteps: 280, workers: 2 });
+  });
+
+  it('refuses bad flags naming the flag, before any work', () => {
+    expect(code(() => resolve({ suite: 'libero_fake' }))).toBe('INVALID_FLAG:suite');
+    expect(code(() => resolve({ trials: '0' }))).toBe('INVALID_FLAG:trials');
+    expect(code(() => resolve({ trials: '51' }))).toBe('INVALID_FLAG:trials');
+    expect(code(() => resolve({ trials: 'x' }))).toBe('INVALID_FLAG:trials');
+    expect(code(() => resolve({ tasks: '0,10' }))).toBe('INVALID_FLAG:tasks');
+    expect(code(() => resolve({ mode: 'fast' }))).toBe('INVALID_FLAG:mode');
+    expect(code(() => resolve({ acceptance: 'relaxed' }))).toBe('INVALID_FLAG:acceptance');
+    expect(code(() => resolve({ env: 'tcp://host' }))).toBe('INVALID_FLAG:env');
+    expect(code(() => resolve({ env: 'python' }))).toBe('INVALID_FLAG:env');
+    expect(code(() => resolve({ executeSteps: '9' }))).toBe('INVALID_FLAG:execute-steps');
+    expect(code(() => resolve({ draftLayers: '5' }))).toBe('INVALID_FLAG:draft-layers');
+    expect(code(() => resolve({ workers: '0' }))).toBe('INVALID_FLAG:workers');
+    expect(code(() => resolve({ bundle: join(root, 'nope') }))).toBe('MISSING_BUNDLE:bundle');
+    expect(code(() => parseEvalFlags(['--trails', '3']))).toBe('INVALID_FLAG:argv');
+  });
+
+  it('takes a resumed run\'s saved values and refuses a differing flag by field', () => {
+    const first = resolve({ trials: '3', tasks: '1,0', seed: '11', out: 'r1' });
+    expect(first.tasks).toEqual([0, 1]);
+    const saved = { identity: runIdentityOf(first), bundleDir: first.bundleDir, env: 'embedded' };
+    const again = resolveEvalConfig({ resume: 'r1' }, { ...ctx(), saved }).config;
+    expect(runIdentityOf(again)).toEqual(runIdentityOf(first));
+    expect(again.outDir).toBe(first.outDir);
+    const changed = resolveEvalConfig({ resume: 'r1', seed: '12' }, { ...ctx(), saved }).config;
+    expect(() => compareRunIdentity(saved.identity, changed, 'r1')).toThrow(/field "seed" \(--seed\) differs/);
+  });
+});

@@ -1,0 +1,120 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runEval } from '../src/commands/run-eval.ts';
+import { episodeKey } from '../src/protocol/episode-job.ts';
+import { readEpisodeLog } from '../src/results/episode-log.ts';
+import type { EpisodeRecord } from '../src/results/episode-record.ts';
+import { collectProgress, spawnCli, tempDir, tinyBundle } from './fixtures.ts';
+
+// End to end on the real embedded suite (MuJoCo WASM) and the real engine (ONNX Runtime).
+const root = tempDir('embedded');
+let bundle = '';
+const base = ['--trials', '2', '--tasks', '0,1', '--mode', 'both', '--max-steps', '24'];
+const flagsOf = (args: string[]) => {
+  const f: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) f[args[i]!.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = args[i + 1]!;
+  return f;
+};
+const outcome = (rs: readonly EpisodeRecord[]) =>
+  Object.fromEntries(rs.map((r) => [episodeKey(r), [r.status, r.success, r.steps, r.inference_ms.length, r.tokens_sha256, r.actions_sha256]]).sort());
+let reference: EpisodeRecord[] = [];
+
+beforeAll(async () => {
+  bundle = await tinyBundle(root);
+}, 60_000);
+
+describe('eval on embedded_spatial', () => {
+  it('--trials 2 --tasks 0,1 --mode both writes every output with the documented schema', async () => {
+    const out = join(root, 'both');
+    const progress = collectProgress();
+    const r = await runEval({ ...flagsOf(base), bundle, out, workers: '2', video: '1' }, { progress });
+    expect(r).toMatchObject({ ran: 8, skipped: 0, errors: 0 });
+    for (const f of ['run.json', 'episodes.jsonl', 'results_baseline.json', 'results_rsd.json', 'performance_comparison.json', 'report.md', 'report.html']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    reference = readEpisodeLog(join(out, 'episodes.jsonl'));
+    expect(reference).toHaveLength(8);
+    for (const e of reference) {
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['mode', 'task_id', 'trial', 'seed', 'status', 'success', 'steps', 'inference_ms', 'acceptance', 'tokens_sha256']));
+      expect(e.status).toBe('ok');
+      expect(e.steps).toBe(24);
+      expect(e.inference_ms).toHaveLength(3);
+    }
+    for (const mode of ['baseline', 'rsd']) {
+      const res = JSON.parse(readFileSync(join(out, `results_${mode}.json`), 'utf8'));
+      expect(res).toMatchObject({ task_suite: 'embedded_spatial', use_speculative_decoding: mode === 'rsd', total_episodes: 4, total_successes: expect.any(Number), final_success_rate: expect.any(Number), avg_inference_time_ms: expect.any(Number) });
+      expect(Object.keys(res.rsd_stats).sort()).toEqual(['draft_acceptance_rate', 'full_rejection_rate', 'mean_accepted_layers', 'partial_acceptance_rate']);
+      expect(res.task_results.map((t: Record<string, unknown>) => Object.keys(t))).toEqual([expect.arrayContaining(['task_id', 'task_description', 'success_rate', 'successes', 'episodes']), expect.anything()]);
+      expect(res.task_results[1].task_description).toBe('pick up the black bowl next to the ramekin and place it on the plate');
+    }
+    const cmp = JSON.parse(readFileSync(join(out, 'performance_comparison.json'), 'utf8'));
+    expect(cmp.speedup).toBeGreaterThan(0);
+    expect(Object.keys(cmp.speedup_by_stage).sort()).toEqual(['backbone', 'decode', 'decoding', 'total']);
+    // exact acceptance: RSD decodes the same tokens as baseline, so every paired episode is identical
+    expect(cmp.paired).toMatchObject({ episodes: 4, identical_tokens: 4 });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html.match(/<svg /g)?.length).toBe(4);
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| 1 | pick up the black bowl next to the ramekin');
+    const videos = readdirSync(join(out, 'videos')).sort();
+    expect(videos).toEqual([
+      'baseline--task_id=0--episode=0--success=false--task=pick_up_the_black_bowl_between_the_plate_and_the_r.gif',
+      'baseline--task_id=1--episode=0--success=false--task=pick_up_the_black_bowl_next_to_the_ramekin_and_pla.gif',
+      'rsd--task_id=0--episode=0--success=false--task=pick_up_the_black_bowl_between_the_plate_and_the_r.gif',
+      'rsd--task_id=1--episode=0--success=false--task=pick_up_the_black_bowl_next_to_the_ramekin_and_pla.gif',
+    ]);
+    expect(readFileSync(join(out, 'videos', videos[0]!)).subarray(0, 6).toString()).toBe('GIF89a');
+    expect(progress.text().split('\n').filter((l) => /^\[(baseline|rsd) \d\/4\] task \d trial \d: (success|failure)/.test(l))).toHaveLength(8);
+  }, 180_000);
+
+  it('--workers 1 gives the same episode outcomes and tokens as --workers 2', async () => {
+    expect(reference).toHaveLength(8);
+    const out = join(root, 'w1');
+    await runEval({ ...flagsOf(base), bundle, out, workers: '1' }, { progress: collectProgress() });
+    expect(outcome(readEpisodeLog(join(out, 'episodes.jsonl')))).toEqual(outcome(reference));
+  }, 180_000);
+
+  it('SIGKILL halfway, then --resume: same totals as an uninterrupted run, no duplicated episode', async () => {
+    expect(reference).toHaveLength(8);
+    const out = join(root, 'killed');
+    const log = join(out, 'episodes.jsonl');
+    const child = spawnCli([...base, '--bundle', bundle, '--out', out, '--workers', '1']);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0;
+        if (lines >= 3) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 20);
+      child.on('exit', () => {
+        clearInterval(timer);
+        reject(new Error('the run ended before it could be killed'));
+      });
+    });
+    await new Promise((resolve) => child.once('close', resolve));
+    const before = readEpisodeLog(log);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(before.length).toBeLessThan(8);
+    expect(existsSync(join(out, 'results_rsd.json'))).toBe(false);
+    const r = await runEval({ resume: out }, { progress: collectProgress() });
+    expect(r.skipped).toBe(before.length);
+    expect(r.ran).toBe(8 - before.length);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpisodeRecord);
+    expect(new Set(lines.map(episodeKey)).size).toBe(lines.length);
+    expect(outcome(lines)).toEqual(outcome(reference));
+    const a = JSON.parse(readFileSync(join(out, 'results_rsd.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(join(root, 'both', 'results_rsd.json'), 'utf8'));
+    for (const k of ['total_episodes', 'total_successes', 'final_success_rate', 'rsd_stats', 'total_errors']) expect(a[k], k).toEqual(b[k]);
+    expect(a.task_results.map((t: { successes: number; episodes: number }) => [t.successes, t.episodes])).toEqual(
+      b.task_results.map((t: { successes: number; episodes: number }) => [t.successes, t.episodes]),
+    );
+  }, 180_000);
+
+  it('refuses to resume with a flag that changes the outcome, naming the field', async () => {
+    await expect(runEval({ resume: join(root, 'w1'), seed: '8' }, { progress: collectProgress() })).rejects.toThrow(/field "seed"/);
+    await expect(runEval({ ...flagsOf(base), bundle, out: join(root, 'w1') }, { progress: collectProgress() })).rejects.toThrow(/--resume/);
+  });
+});

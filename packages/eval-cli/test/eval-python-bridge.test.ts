@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnPythonTcpServer, type PythonTcpServer } from '@rsd/libero-bridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEval } from '../src/commands/run-eval.ts';
+import { readEpisodeLog } from '../src/results/episode-log.ts';
+import { collectProgress, STAND_IN_PYTHONPATH, tempDir, tinyBundle } from './fixtures.ts';
+
+// The real Python bridge server driven through real child processes and sockets, with the
+// bridge's stand-in `libero` package on PYTHONPATH (not LIBERO: synthetic observations).
+const root = tempDir('python');
+let bundle = '';
+const savedPath = process.env.PYTHONPATH;
+const servers: PythonTcpServer[] = [];
+
+beforeAll(async () => {
+  bundle = await tinyBundle(root);
+  process.env.PYTHONPATH = STAND_IN_PYTHONPATH;
+  process.env.PYTHONDONTWRITEBYTECODE = '1';
+}, 60_000);
+
+afterAll(async () => {
+  process.env.PYTHONPATH = savedPath;
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+/** pids of this process's bridge server children. */
+function serverChildren(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes('rsd_libero_server'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+describe('eval through the Python bridge', () => {
+  it('a bridge killed mid-run: that episode is an error with the reason, the rest completes', async () => {
+    const out = join(root, 'killed-bridge');
+    let killed = 0;
+    const progress = {
+      isTTY: false as const,
+      write(line: string) {
+        // after the first finished episode, kill the server the next episode is running on
+        if (killed === 0 && /^\[(baseline|rsd) /.test(line)) {
+          const pids = serverChildren();
+          if (pids.length > 0) {
+            process.kill(pids[0]!, 'SIGKILL');
+            killed = pids[0]!;
+          }
+        }
+      },
+    };
+    const r = await runEval({ suite: 'libero_spatial', env: 'python', bundle, out, trials: '3', tasks: '0', maxSteps: '40', workers: '1' }, { progress });
+    expect(killed).toBeGreaterThan(0);
+    const records = readEpisodeLog(join(out, 'episodes.jsonl'));
+    expect(records).toHaveLength(6);
+    const errors = records.filter((x) => x.status === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.success).toBe(false);
+    expect(errors[0]!.error).toMatch(/server|exited|closed|died/i);
+    expect(r.errors).toBe(1);
+    const mode = errors[0]!.mode;
+    const res = JSON.parse(readFileSync(join(out, `results_${mode}.json`), 'utf8'));
+    expect(res.total_errors).toBe(1);
+    expect(res.total_episodes).toBe(2);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Errors (1)');
+  }, 120_000);
+
+  it('shards a run over two TCP servers and merges it into one report', async () => {
+    for (let i = 0; i < 2; i++) servers.push(await spawnPythonTcpServer({ env: { PYTHONPATH: STAND_IN_PYTHONPATH } }));
+    const out = join(root, 'tcp');
+    const progress = collectProgress();
+    const r = await runEval({ suite: 'libero_spatial', env: servers.map((s) => s.url).join(','), bundle, out, trials: '2', tasks: '0,1', maxSteps: '16', mode: 'rsd' }, { progress });
+    expect(r.errors).toBe(0);
+    expect(r.ran).toBe(4);
+    expect(existsSync(join(out, 'results_baseline.json'))).toBe(false);
+    const res = JSON.parse(readFileSync(join(out, 'results_rsd.json'), 'utf8'));
+    expect(res).toMatchObject({ task_suite: 'libero_spatial', total_episodes: 4, total_errors: 0 });
+  }, 120_000);
+});
