@@ -51,3 +51,20 @@ export { configFromShapes, inferHeadsConfig } from './checkpoint/infer-heads-con
 export type { InferConfigOptions } from './checkpoint/infer-heads-config.ts';
 export { checkpointConfig, checkpointToOnnx } from './checkpoint/checkpoint-to-onnx.ts';
 export type { CheckpointToOnnxOptions, ConvertedHead } from './checkpoint/checkpoint-to-onnx.ts';
+export { trainHeads } from './train/train-heads.ts';
+export type {
+  TrainHeadsDeps,
+  TrainHeadsOptions,
+  TrainHeadsResult,
+  TrainReport,
+  TrainedFiles,
+} from './train/train-heads.ts';
+export { checkDatasetAgainstConfig, featureDataset, readFeatureDataset } from './train/feature-dataset.ts';
+export type { FeatureDataset } from './train/feature-dataset.ts';
+export { readNpy, writeNpy } from './train/npy-file.ts';
+export type { NpyArray } from './train/npy-file.ts';
+export { acceptanceReport } from './train/acceptance-report.ts';
+export type { AcceptanceReport } from './train/acceptance-report.ts';
+export { argmaxAt, draftArgmax, greedyDecode } from './train/greedy-decode.ts';
+export { loadTrainState, saveTrainState } from './train/train-checkpoint.ts';
+export type { TrainState } from './train/train-checkpoint.ts';

@@ -5,3 +5,4 @@ export { exportTestBackboneOnnx } from './test-backbone-onnx.ts';
 export { writeRandomBundle } from './write-random-bundle.ts';
 export type { RandomBundle, RandomBundleOptions } from './write-random-bundle.ts';
 export { arbCheckpointTensor, arbStateDict } from '../checkpoint/checkpoint-arbitraries.ts';
+export { syntheticFeatureDataset } from './synthetic-feature-dataset.ts';

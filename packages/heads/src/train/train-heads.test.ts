@@ -1,0 +1,125 @@
+import { selectTfBackend } from '@rsd/rfsq';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSafetensors } from '../checkpoint/safetensors-reader.ts';
+import { HeadsError } from '../errors/heads-error.ts';
+import type { HeadsConfig } from '../heads-config.ts';
+import { mainForward } from '../model/main-forward.ts';
+import type { Tf } from '../model/tf-dense.ts';
+import { syntheticFeatureDataset } from '../testing/synthetic-feature-dataset.ts';
+import type { FeatureDataset } from './feature-dataset.ts';
+import { trainHeads, type TrainHeadsOptions } from './train-heads.ts';
+
+const cfg: HeadsConfig = {
+  F: 6,
+  C: 2,
+  H: 2,
+  L: 3,
+  K: 3,
+  draftLayers: 2,
+  mainWidth: 24,
+  mainDepth: 2,
+  draftWidth: 16,
+  draftDepth: 1,
+};
+let tf: Tf;
+let root: string;
+let data: FeatureDataset;
+const quiet = { log: () => {} };
+
+beforeAll(async () => {
+  tf = (await selectTfBackend({ log: () => {} })).tf;
+  root = await mkdtemp(join(tmpdir(), 'rsd-heads-train-'));
+  data = await syntheticFeatureDataset(cfg, 96, 4);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const base = (outDir: string): TrainHeadsOptions => ({
+  config: cfg,
+  data,
+  outDir,
+  mainEpochs: 6,
+  draftEpochs: 6,
+  batchSize: 16,
+  learningRate: 0.01,
+  seed: 1,
+  valFraction: 0.25,
+  resume: false,
+});
+
+async function weightsOf(path: string): Promise<Record<string, Float32Array>> {
+  const file = readSafetensors(await readFile(path), { fileName: path });
+  return Object.fromEntries([...file.tensors].map(([n, t]) => [n, t.data as Float32Array]));
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = a.length === b.length ? 0 : Infinity;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe('trainHeads', () => {
+  it('learns: main loss falls, draft agrees with main greedy far above chance, outputs are consistent', async () => {
+    const { report, files } = await trainHeads(base(join(root, 'a')), { tf, backend: 'test', ...quiet });
+    const mainHistory = report.history.filter((h) => (h as { phase: string }).phase === 'main') as {
+      trainLoss: number;
+    }[];
+    expect(mainHistory).toHaveLength(6);
+    expect(mainHistory[5]!.trainLoss).toBeLessThan(mainHistory[0]!.trainLoss);
+    const agree = report.draftVsMainGreedy.positionAgreement;
+    expect(agree).toHaveLength(2);
+    expect(agree[0]!).toBeGreaterThan(0.6); // chance is 1/3
+    expect(report.samples).toEqual({ train: 72, val: 24 });
+    // the written ONNX main head equals the written PyTorch-named weights
+    const weights = readSafetensors(await readFile(files.mainWeights), { fileName: 'main.safetensors' });
+    const w = Object.fromEntries([...weights.tensors].map(([n, t]) => [n, t.data as Float32Array]));
+    expect(weights.tensors.get('in_tokens.weight')!.shape).toEqual([24, 3 * 4 * 3]);
+    const session = await ort.InferenceSession.create(await readFile(files.mainOnnx));
+    const f = data.features.subarray(0, 6);
+    const t = data.tokens.subarray(0, 12);
+    const out = await session.run({
+      features: new ort.Tensor('float32', Float32Array.from(f), [1, 6]),
+      tokens: new ort.Tensor('int64', BigInt64Array.from(Array.from(t, (v) => BigInt(v))), [1, 2, 2, 3]),
+    });
+    const ref = mainForward(cfg, w, Float32Array.from(f), Int32Array.from(t), 1);
+    (out.logits!.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 4));
+    expect(JSON.parse(await readFile(files.config, 'utf8'))).toEqual(cfg);
+  });
+
+  it('resuming from the checkpoint (mid-main or mid-draft) gives the same weights as one uninterrupted run', async () => {
+    const deps = { tf, backend: 'test', ...quiet };
+    const straight = await trainHeads({ ...base(join(root, 'straight')), mainEpochs: 2, draftEpochs: 2 }, deps);
+    const midMain = join(root, 'mid-main');
+    await trainHeads({ ...base(midMain), mainEpochs: 1, draftEpochs: 0 }, deps);
+    const midDraft = join(root, 'mid-draft');
+    await trainHeads({ ...base(midDraft), mainEpochs: 2, draftEpochs: 1 }, deps);
+    const logs: string[] = [];
+    for (const dir of [midMain, midDraft]) {
+      const resumed = await trainHeads(
+        { ...base(dir), mainEpochs: 2, draftEpochs: 2, resume: true },
+        { ...deps, log: (l) => logs.push(l) },
+      );
+      // equal up to float rounding (Adam's restored bias correction uses pow(β, t) instead of a running product)
+      for (const key of ['mainWeights', 'draftWeights'] as const) {
+        const a = await weightsOf(straight.files[key]);
+        const b = await weightsOf(resumed.files[key]);
+        expect(Object.keys(b)).toEqual(Object.keys(a));
+        for (const [name, w] of Object.entries(a)) expect(maxAbsDiff(w, b[name]!), `${key} ${name}`).toBeLessThan(1e-5);
+      }
+    }
+    expect(logs.filter((l) => l.includes('resuming'))).toHaveLength(2);
+  });
+
+  it('refuses a dataset that does not fit the config, naming the field', async () => {
+    const error = await trainHeads(
+      { ...base(join(root, 'bad')), data: { ...data, F: 5 } },
+      { tf, backend: 'test', ...quiet },
+    ).catch((e: unknown) => e);
+    expect(HeadsError.isInstance(error) && error.subject).toBe('dataset#F');
+  });
+});

@@ -1,0 +1,388 @@
+import type * as TfModule from '@tensorflow/tfjs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CheckpointTensor } from '../checkpoint/checkpoint-tensor.ts';
+import { writeSafetensors } from '../checkpoint/safetensors-writer.ts';
+import { HeadsError } from '../errors/heads-error.ts';
+import { exportDraftOnnx } from '../export/export-draft-onnx.ts';
+import { exportMainOnnx } from '../export/export-main-onnx.ts';
+import type { HeadsConfig } from '../heads-config.ts';
+import { DraftHeadTf } from '../model/draft-head-tf.ts';
+import { headParameterSpecs, type HeadArch } from '../model/head-parameters.ts';
+import { MainHeadTf } from '../model/main-head-tf.ts';
+import type { Tf } from '../model/tf-dense.ts';
+import { randomHeadWeights } from '../testing/random-head-weights.ts';
+import { SeededRandom } from '../testing/seeded-random.ts';
+import { acceptanceReport, type AcceptanceReport } from './acceptance-report.ts';
+import { checkDatasetAgainstConfig, type FeatureDataset } from './feature-dataset.ts';
+import { argmaxAt, draftArgmax, greedyDecode } from './greedy-decode.ts';
+import { loadTrainState, saveTrainState, type TrainState } from './train-checkpoint.ts';
+
+export interface TrainHeadsOptions {
+  readonly config: HeadsConfig;
+  readonly data: FeatureDataset;
+  /** Output folder: main.onnx, draft.onnx, main/draft.safetensors, heads.json, report.json, checkpoint. */
+  readonly outDir: string;
+  readonly mainEpochs: number;
+  readonly draftEpochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  /** Share of samples held out for validation (0 < v < 1). */
+  readonly valFraction: number;
+  /** Continue from `outDir/checkpoint.safetensors` when it exists. */
+  readonly resume: boolean;
+}
+
+export interface TrainHeadsDeps {
+  readonly tf: Tf;
+  /** Name of the TF.js backend in use (printed and recorded). */
+  readonly backend: string;
+  readonly log: (line: string) => void;
+}
+
+export interface TrainReport {
+  readonly backend: string;
+  readonly samples: { readonly train: number; readonly val: number };
+  /** Main head, teacher forcing on ground truth: validation loss and per-layer token accuracy. */
+  readonly main: { readonly valLoss: number; readonly valAccuracyPerLayer: number[] };
+  /** Draft vs the main head's greedy tokens on the validation split (exact-mode acceptance). */
+  readonly draftVsMainGreedy: AcceptanceReport;
+  readonly history: readonly unknown[];
+}
+
+/** The files training writes into `outDir`. */
+export interface TrainedFiles {
+  readonly config: string;
+  readonly mainOnnx: string;
+  readonly draftOnnx: string;
+  /** PyTorch `state_dict` names and shapes (loadable by python/rsd_heads.py via safetensors). */
+  readonly mainWeights: string;
+  readonly draftWeights: string;
+  readonly report: string;
+  readonly checkpoint: string;
+}
+
+export interface TrainHeadsResult {
+  readonly report: TrainReport;
+  readonly files: TrainedFiles;
+}
+
+type Tensor = TfModule.Tensor;
+
+/** Mean cross-entropy of logits [..., K] against integer targets (same leading shape). */
+function crossEntropy(tf: Tf, logits: Tensor, targets: Tensor, K: number): TfModule.Scalar {
+  const oneHot = tf.oneHot(tf.reshape(targets, [-1]) as TfModule.Tensor1D, K).toFloat();
+  const logp = tf.logSoftmax(tf.reshape(logits, [-1, K]));
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), -1))) as TfModule.Scalar;
+}
+
+function shuffled(indices: readonly number[], seed: number): number[] {
+  const out = [...indices];
+  const rng = new SeededRandom(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function gatherRows<T extends Float32Array | Int32Array>(
+  src: T,
+  rowSize: number,
+  rows: readonly number[],
+  make: (n: number) => T,
+): T {
+  const out = make(rows.length * rowSize);
+  rows.forEach((r, i) => out.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
+  return out;
+}
+
+function batches(indices: readonly number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < indices.length; i += size) out.push(indices.slice(i, i + size));
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function toPytorchSafetensors(
+  cfg: HeadsConfig,
+  arch: HeadArch,
+  weights: Readonly<Record<string, Float32Array>>,
+): Uint8Array {
+  const tensors = new Map<string, CheckpointTensor>();
+  for (const s of headParameterSpecs(cfg, arch))
+    tensors.set(s.name, { dtype: 'float32', shape: s.shape, data: weights[s.name]! });
+  return writeSafetensors(
+    tensors,
+    new Map([
+      ['config', JSON.stringify(cfg)],
+      ['arch', arch],
+    ]),
+  );
+}
+
+/**
+ * Trains both heads on a feature dataset:
+ * 1. main head, teacher forcing on the ground-truth tokens (cross-entropy over all L layers);
+ * 2. greedy decoding of every sample with the trained main head (what the engine's baseline
+ *    outputs);
+ * 3. draft head distilled towards those greedy tokens (layers 0..k−1).
+ * Reports per-layer agreement of draft vs main greedy on the validation split (the acceptance
+ * the engine will see) and the expected accepted layers / main passes. A checkpoint is written
+ * after every epoch; `resume` continues from it. Writes ONNX and PyTorch-named safetensors.
+ */
+export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDeps): Promise<TrainHeadsResult> {
+  const { config: cfg, data, outDir } = options;
+  const { tf, log } = deps;
+  for (const f of ['mainEpochs', 'draftEpochs', 'batchSize'] as const) {
+    const v = options[f];
+    if (!Number.isInteger(v) || v < (f === 'batchSize' ? 1 : 0))
+      throw new RangeError(`options.${f} must be a non-negative integer, got ${v}`);
+  }
+  if (!(options.learningRate > 0))
+    throw new RangeError(`options.learningRate must be > 0, got ${options.learningRate}`);
+  if (!(options.valFraction > 0 && options.valFraction < 1))
+    throw new RangeError(`options.valFraction must be in (0, 1), got ${options.valFraction}`);
+  checkDatasetAgainstConfig(data, cfg);
+  if (data.N < 2)
+    throw new HeadsError('INVALID_SHAPE', 'dataset: at least 2 samples are needed (train + validation)', {
+      subject: 'dataset#N',
+    });
+  const { C, H, L, K, F } = cfg;
+  const P = C * H;
+  const k = cfg.draftLayers;
+  const order = shuffled(
+    Array.from({ length: data.N }, (_, i) => i),
+    options.seed,
+  );
+  const nVal = Math.min(data.N - 1, Math.max(1, Math.round(data.N * options.valFraction)));
+  const val = order.slice(0, nVal);
+  const train = order.slice(nVal);
+  await mkdir(outDir, { recursive: true });
+  const ckptPath = join(outDir, 'checkpoint.safetensors');
+
+  let state: TrainState;
+  if (options.resume && (await exists(ckptPath))) {
+    state = await loadTrainState(ckptPath);
+    if (JSON.stringify(state.config) !== JSON.stringify(cfg)) {
+      throw new HeadsError(
+        'CHECKPOINT_MISMATCH',
+        `${ckptPath}: saved for config ${JSON.stringify(state.config)}, not ${JSON.stringify(cfg)}`,
+        {
+          subject: `${ckptPath}#config`,
+        },
+      );
+    }
+    log(`[heads] resuming from ${ckptPath}: phase ${state.phase}, ${state.epoch} epoch(s) done`);
+  } else {
+    const w = randomHeadWeights(cfg, options.seed);
+    state = { phase: 'main', epoch: 0, config: cfg, main: w.main, draft: w.draft, optimizer: [], history: [] };
+  }
+  log(
+    `[heads] backend ${deps.backend}; ${train.length} train / ${val.length} val samples; C=${C} H=${H} L=${L} K=${K} F=${F} k=${k}`,
+  );
+  const main = new MainHeadTf(tf, cfg, state.main);
+  const draft = new DraftHeadTf(tf, cfg, state.draft);
+  const history = [...state.history];
+  try {
+    const makeOptimizer = async (saved: TrainState['optimizer']) => {
+      const opt = tf.train.adam(options.learningRate);
+      if (saved.length > 0)
+        await opt.setWeights(saved.map((t, i) => ({ name: `opt_${i}`, tensor: tf.tensor(t.data, [...t.shape]) })));
+      return opt;
+    };
+    const checkpoint = async (phase: TrainState['phase'], epoch: number, opt: TfModule.Optimizer | undefined) => {
+      const optimizer =
+        opt === undefined
+          ? []
+          : (await opt.getWeights()).map((w) => ({
+              shape: w.tensor.shape,
+              data: Float32Array.from(w.tensor.dataSync()),
+            }));
+      await saveTrainState(ckptPath, {
+        phase,
+        epoch,
+        config: cfg,
+        main: main.weights(),
+        draft: draft.weights(),
+        optimizer,
+        history,
+      });
+    };
+    const batchTensors = (rows: number[]) => ({
+      f: tf.tensor2d(
+        gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
+        [rows.length, F],
+      ),
+      t: tf.tensor4d(
+        gatherRows(data.tokens, P * L, rows, (n) => new Int32Array(n)),
+        [rows.length, C, H, L],
+        'int32',
+      ),
+    });
+
+    const mainMetrics = () => {
+      let loss = 0;
+      const correct = new Array<number>(L).fill(0);
+      for (const rows of batches(val, 256)) {
+        const { f, t } = batchTensors(rows);
+        const logits = main.apply(f, t);
+        loss += crossEntropy(tf, logits, t, K).dataSync()[0]! * rows.length;
+        const lv = logits.dataSync() as Float32Array;
+        const tv = t.dataSync() as Int32Array;
+        for (let i = 0; i < tv.length; i++) if (argmaxAt(lv, i * K, K) === tv[i]) correct[i % L]!++;
+        tf.dispose([f, t, logits]);
+      }
+      return { valLoss: loss / val.length, valAccuracyPerLayer: correct.map((c) => c / (val.length * P)) };
+    };
+
+    // 1. main head, teacher forcing
+    if (
+      state.phase !== 'main' &&
+      options.mainEpochs > 0 &&
+      history.filter((h) => (h as { phase?: string }).phase === 'main').length < options.mainEpochs
+    ) {
+      log(`[heads] the checkpoint's main phase is finished; mainEpochs ${options.mainEpochs} is ignored`);
+    }
+    if (state.phase === 'main') {
+      const opt = await makeOptimizer(state.optimizer);
+      for (let epoch = state.epoch; epoch < options.mainEpochs; epoch++) {
+        let sum = 0;
+        for (const rows of batches(shuffled(train, options.seed + 7919 * (epoch + 1)), options.batchSize)) {
+          const { f, t } = batchTensors(rows);
+          const cost = opt.minimize(() => crossEntropy(tf, main.apply(f, t), t, K), true, main.variables)!;
+          sum += cost.dataSync()[0]! * rows.length;
+          tf.dispose([f, t, cost]);
+        }
+        const m = mainMetrics();
+        history.push({ phase: 'main', epoch: epoch + 1, trainLoss: sum / train.length, ...m });
+        log(
+          `[heads] main  epoch ${epoch + 1}/${options.mainEpochs} loss ${(sum / train.length).toFixed(4)} val ${m.valLoss.toFixed(4)} acc/layer ${m.valAccuracyPerLayer.map((a) => a.toFixed(3)).join(' ')}`,
+        );
+        await checkpoint('main', epoch + 1, opt);
+      }
+      opt.dispose();
+      // the checkpoint stays at phase "main" until a draft epoch is done, so a larger
+      // mainEpochs can still continue it
+      state = { ...state, phase: 'draft', epoch: 0, optimizer: [] };
+    }
+
+    // 2. the main head's greedy tokens of every sample (the distillation target)
+    const greedy = new Int32Array(data.N * P * L);
+    for (const rows of batches(order, 256)) {
+      const f = tf.tensor2d(
+        gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
+        [rows.length, F],
+      );
+      const tokens = await greedyDecode(cfg, rows.length, (tok) =>
+        tf.tidy(() => main.apply(f, tf.tensor4d(tok, [rows.length, C, H, L], 'int32')).dataSync() as Float32Array),
+      );
+      f.dispose();
+      rows.forEach((r, i) => greedy.set(tokens.subarray(i * P * L, (i + 1) * P * L), r * P * L));
+    }
+    const draftTargets = new Int32Array(data.N * P * k);
+    for (let i = 0; i < data.N * P; i++) for (let j = 0; j < k; j++) draftTargets[i * k + j] = greedy[i * L + j]!;
+
+    const draftAcceptance = (rowsAll: readonly number[]) => {
+      const d = new Int32Array(rowsAll.length * P * k);
+      let at = 0;
+      for (const rows of batches(rowsAll, 256)) {
+        const f = tf.tensor2d(
+          gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
+          [rows.length, F],
+        );
+        const logits = draft.apply(f);
+        const tok = draftArgmax(cfg, logits.dataSync() as Float32Array);
+        d.set(tok, at);
+        at += tok.length;
+        tf.dispose([f, logits]);
+      }
+      return acceptanceReport(
+        d,
+        gatherRows(greedy, P * L, rowsAll, (n) => new Int32Array(n)),
+        rowsAll.length,
+        P,
+        k,
+        L,
+      );
+    };
+
+    // 3. draft head distilled towards main greedy
+    if (state.phase === 'draft') {
+      const opt = await makeOptimizer(state.optimizer);
+      for (let epoch = state.epoch; epoch < options.draftEpochs; epoch++) {
+        let sum = 0;
+        for (const rows of batches(shuffled(train, options.seed + 104729 * (epoch + 1)), options.batchSize)) {
+          const f = tf.tensor2d(
+            gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
+            [rows.length, F],
+          );
+          const t = tf.tensor4d(
+            gatherRows(draftTargets, P * k, rows, (n) => new Int32Array(n)),
+            [rows.length, C, H, k],
+            'int32',
+          );
+          const cost = opt.minimize(() => crossEntropy(tf, draft.apply(f), t, K), true, draft.variables)!;
+          sum += cost.dataSync()[0]! * rows.length;
+          tf.dispose([f, t, cost]);
+        }
+        const a = draftAcceptance(val);
+        history.push({
+          phase: 'draft',
+          epoch: epoch + 1,
+          trainLoss: sum / train.length,
+          valPositionAgreement: a.positionAgreement,
+          expectedAcceptedLayers: a.expectedAcceptedLayers,
+        });
+        log(
+          `[heads] draft epoch ${epoch + 1}/${options.draftEpochs} loss ${(sum / train.length).toFixed(4)} val agreement/layer ${a.positionAgreement.map((x) => x.toFixed(3)).join(' ')} accepted ${a.expectedAcceptedLayers.toFixed(2)}`,
+        );
+        await checkpoint('draft', epoch + 1, opt);
+      }
+      opt.dispose();
+    }
+
+    const report: TrainReport = {
+      backend: deps.backend,
+      samples: { train: train.length, val: val.length },
+      main: mainMetrics(),
+      draftVsMainGreedy: draftAcceptance(val),
+      history,
+    };
+    const mainW = main.weights();
+    const draftW = draft.weights();
+    const files: TrainedFiles = {
+      config: join(outDir, 'heads.json'),
+      mainOnnx: join(outDir, 'main.onnx'),
+      draftOnnx: join(outDir, 'draft.onnx'),
+      mainWeights: join(outDir, 'main.safetensors'),
+      draftWeights: join(outDir, 'draft.safetensors'),
+      report: join(outDir, 'report.json'),
+      checkpoint: ckptPath,
+    };
+    await writeFile(files.config, `${JSON.stringify(cfg, null, 2)}\n`);
+    await writeFile(files.mainOnnx, exportMainOnnx(cfg, mainW));
+    await writeFile(files.draftOnnx, exportDraftOnnx(cfg, draftW));
+    await writeFile(files.mainWeights, toPytorchSafetensors(cfg, 'main', mainW));
+    await writeFile(files.draftWeights, toPytorchSafetensors(cfg, 'draft', draftW));
+    await writeFile(files.report, `${JSON.stringify(report, null, 2)}\n`);
+    const acc = report.draftVsMainGreedy;
+    log(
+      `[heads] draft vs main greedy (val): agreement/layer ${acc.positionAgreement.map((x) => x.toFixed(3)).join(' ')}; whole layer ${acc.layerAgreement.map((x) => x.toFixed(3)).join(' ')}`,
+    );
+    log(
+      `[heads] expected accepted layers ${acc.expectedAcceptedLayers.toFixed(2)} of ${k}; main passes ${acc.expectedMainPasses.toFixed(2)} vs ${L} baseline (×${acc.mainPassSpeedup.toFixed(2)})`,
+    );
+    return { report, files };
+  } finally {
+    main.dispose();
+    draft.dispose();
+  }
+}
