@@ -105,6 +105,14 @@ describe('createPythonEnv over stdio', () => {
     expect(e.message).toMatch(/No module named 'libero'/);
   });
 
+  it("LIBERO's first-import prompt cannot read the protocol stream: it fails with its own EOFError", async () => {
+    const e = await rejection(
+      createPythonEnv({ transport: 'stdio', env: standInEnv({ RSD_LIBERO_STAND_IN_PROMPT: '1' }) }),
+      'SERVER_DIED',
+    );
+    expect(e.message).toMatch(/EOFError/);
+  });
+
   it('an interpreter that does not exist is IO_ERROR', async () => {
     const e = await rejection(createPythonEnv({ transport: 'stdio', python: '/nonexistent/python3' }), 'IO_ERROR');
     expect(e.message).toMatch(/nonexistent/);

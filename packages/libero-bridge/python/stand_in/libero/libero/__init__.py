@@ -2,6 +2,10 @@
 
 import os
 
+if os.environ.get("RSD_LIBERO_STAND_IN_PROMPT"):
+    # Test hook: LIBERO asks for its data paths with input() on its first import.
+    input("stand-in: Do you want to specify a custom path for the dataset folder? (Y/N): ")
+
 _ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stand_in_assets")
 
 

@@ -60,6 +60,8 @@ class OffScreenRenderEnv:
         self.width = camera_widths
         self._seed = 0
         self._closed = False
+        # Renderers and simulators write to file descriptor 1 directly, below Python's sys.stdout.
+        os.write(1, b"stand-in: creating environment (raw write to fd 1)\n")
         self._set_state([0.0, 0.0, 0.9, 0.1, 0.1, 0.85])
 
     def _set_state(self, state):
