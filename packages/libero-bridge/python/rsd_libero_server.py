@@ -44,8 +44,9 @@ def _libero_version():
 class Session:
     """One client connection: handshake, then requests answered in order until close or EOF."""
 
-    def __init__(self, reader, writer, backend, token):
+    def __init__(self, reader, writer, backend, token, on_greeted=None):
         self.reader, self.writer, self.backend, self.token = reader, writer, backend, token
+        self.on_greeted = on_greeted
         self.greeted = False
 
     def send(self, header, blobs=()):
@@ -122,6 +123,8 @@ class Session:
                 self.send_error(request_id, "AuthFailed", "wrong or missing token", "AUTH_FAILED")
                 return False
         self.greeted = True
+        if self.on_greeted is not None:
+            self.on_greeted()
         self.send({"type": "hello", "id": request_id, "version": PROTOCOL_VERSION, "server": "rsd_libero_server", "libero": _libero_version()})
         return True
 
@@ -142,7 +145,7 @@ def serve_stdio(token):
     backend.close_env()
 
 
-def serve_tcp(address, token, allow_remote):
+def serve_tcp(address, token, allow_remote, hello_timeout):
     host, _, port = address.rpartition(":")
     host = host.strip("[]")
     if not host or not port.isdigit():
@@ -170,8 +173,10 @@ def serve_tcp(address, token, allow_remote):
             status = 0
             try:
                 log("client %s:%d connected (pid %d)" % (peer[0], peer[1], os.getpid()))
+                # A peer that does not complete its hello in time is dropped (socket.timeout).
+                conn.settimeout(hello_timeout)
                 with conn, conn.makefile("rb") as reader, conn.makefile("wb") as writer:
-                    Session(reader, writer, backend, token).run()
+                    Session(reader, writer, backend, token, lambda: conn.settimeout(None)).run()
                 backend.close_env()
                 log("client %s:%d gone" % (peer[0], peer[1]))
             except BaseException:
@@ -189,12 +194,13 @@ def main(argv=None):
     mode.add_argument("--tcp", metavar="HOST:PORT", help="listen on HOST:PORT (port 0 picks one)")
     parser.add_argument("--token", help="shared token every client must send (default: $RSD_LIBERO_TOKEN)")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --tcp address")
+    parser.add_argument("--hello-timeout", type=float, default=30.0, metavar="S", help="TCP: drop a client that sends no valid hello within S seconds (default 30)")
     args = parser.parse_args(argv)
     token = args.token if args.token is not None else os.environ.get("RSD_LIBERO_TOKEN")
     if args.stdio:
         serve_stdio(token)
     else:
-        serve_tcp(args.tcp, token, args.allow_remote)
+        serve_tcp(args.tcp, token, args.allow_remote, args.hello_timeout)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { standInEnv } from '../../test/stand-in.ts';
 import { BridgeError, type BridgeErrorCode } from '../errors/bridge-error.ts';
@@ -8,6 +9,7 @@ import { FrameDecoder } from '../protocol/frame-decoder.ts';
 import type { Frame } from '../protocol/frame.ts';
 import { createPythonEnv } from './python-env.ts';
 import { pythonServerScriptPath } from './server-script.ts';
+import { parseTcpUrl } from './tcp-transport.ts';
 import { spawnPythonTcpServer, type PythonTcpServer } from './spawn-python-tcp-server.ts';
 
 const episode = { suite: 'libero_spatial', taskId: 2, initState: 5, seed: 9 };
@@ -200,6 +202,19 @@ describe('createPythonEnv over TCP', () => {
       createPythonEnv({ transport: 'tcp', url: s.url, token: 's3cret', cameraHeight: 8, cameraWidth: 8 }),
     );
     expect((await env.reset(episode)).agentviewRgb.width).toBe(8);
+  });
+
+  it('drops a peer that sends no hello within --hello-timeout', async () => {
+    const s = await track(spawnPythonTcpServer({ env: standInEnv(), serverArgs: ['--hello-timeout', '0.3'] }));
+    const { port } = parseTcpUrl(s.url);
+    const socket = connect({ host: '127.0.0.1', port });
+    const closed = await new Promise<boolean>((resolve) => {
+      socket.once('close', () => resolve(true));
+      socket.once('error', () => undefined);
+    });
+    expect(closed).toBe(true);
+    const env = await track(createPythonEnv({ transport: 'tcp', url: s.url, cameraHeight: 8, cameraWidth: 8 }));
+    expect((await env.listSuites()).length).toBe(5);
   });
 
   it('a server process dying mid-episode is SERVER_DIED naming the episode', async () => {
