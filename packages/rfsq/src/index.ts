@@ -21,6 +21,7 @@ export {
 export type { ActionNormalization } from './core/action-normalization.ts';
 export { fsqCode, fsqLevel, fsqStep, fsqHalfWidth, fsqQuantize, fsqDequantize } from './core/fsq-quantizer.ts';
 export { residualQuantize, residualDequantize } from './core/residual-fsq.ts';
+export { calibrateLayerNorm } from './core/calibrate-layer-norm.ts';
 export type { ResidualLayerNorm, ResidualQuantization } from './core/residual-fsq.ts';
 export { RfsqTokenizer } from './core/rfsq-tokenizer.ts';
 export { exportRfsqOnnx, RFSQ_ENCODER_FILE, RFSQ_DECODER_FILE } from './onnx/export-rfsq-onnx.ts';

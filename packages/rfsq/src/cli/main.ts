@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { RfsqError } from '../errors/rfsq-error.ts';
 import { createProgressReporter } from '../train/progress-reporter.ts';
-import { trainRfsq } from '../train/train-rfsq.ts';
-import { BENCH_HELP, parseBenchArgs, runBench } from './bench-command.ts';
-import { COMPARE_HELP, parseCompareArgs, runCompare } from './compare-command.ts';
-import { GENERATE_DEMOS_HELP, runGenerateDemos } from './generate-demos-command.ts';
+import { validateTrainOptions } from '../train/train-options.ts';
 import { parseTrainArgs, TRAIN_HELP } from './train-command.ts';
+
+// Commands load their heavy modules (TensorFlow.js, ONNX Runtime, h5wasm) only when they run,
+// after their arguments are checked, so --help and argument errors answer at once.
 
 const HELP = `rfsq — robust Residual FSQ action tokenizer
 
@@ -30,12 +30,15 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(TRAIN_HELP);
         return 0;
       }
+      validateTrainOptions(options);
+      const { trainRfsq } = await import('../train/train-rfsq.ts');
       const result = await trainRfsq(options, { log, progress: createProgressReporter(process.stderr) });
       const r = result.report;
       print(result, json, `wrote ${result.files.join(', ')} to ${result.out}\nmse ${r.mse.toExponential(3)} (eval chunks ${r.chunks}), ${Math.round(result.samplesPerSecond)} samples/s on ${result.backend}`);
       return 0;
     }
     case 'compare': {
+      const { COMPARE_HELP, parseCompareArgs, runCompare } = await import('./compare-command.ts');
       const { options, json, help } = parseCompareArgs(rest);
       if (help) {
         process.stdout.write(COMPARE_HELP);
@@ -46,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'generate-demos': {
+      const { GENERATE_DEMOS_HELP, runGenerateDemos } = await import('./generate-demos-command.ts');
       const { values } = parseArgs({ args: rest, strict: true, options: { out: { type: 'string' }, episodes: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } });
       if (values.help) {
         process.stdout.write(GENERATE_DEMOS_HELP);
@@ -56,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'bench': {
+      const { BENCH_HELP, parseBenchArgs, runBench } = await import('./bench-command.ts');
       const { options, help } = parseBenchArgs(rest);
       if (help) {
         process.stdout.write(BENCH_HELP);

@@ -28,7 +28,7 @@ export async function readLiberoActions(file: string, A: number): Promise<Action
   await h5wasm.ready;
   const h5 = new h5wasm.File(file, 'r');
   try {
-    const data = h5.get('data');
+    const data = h5.keys().includes('data') ? h5.get('data') : null;
     if (!(data instanceof h5wasm.Group)) fail('MISSING_FIELD', 'data', 'group is missing (LIBERO layout: data/demo_N/actions)');
     const demos = (data as InstanceType<typeof h5wasm.Group>)
       .keys()
@@ -37,7 +37,8 @@ export async function readLiberoActions(file: string, A: number): Promise<Action
     if (demos.length === 0) fail('EMPTY_DATASET', 'data', 'has no demo_N groups');
     return demos.map((demo) => {
       const field = `data/${demo}/actions`;
-      const ds = h5.get(field);
+      const group = h5.get(`data/${demo}`);
+      const ds = group instanceof h5wasm.Group && group.keys().includes('actions') ? group.get('actions') : null;
       if (!(ds instanceof h5wasm.Dataset)) return fail('MISSING_FIELD', field, 'is missing');
       const shape = ds.shape ?? [];
       if (shape.length !== 2) return fail('INVALID_DATA', field, `must be 2-D [T, ${A}], got shape [${shape.join(', ')}]`);
