@@ -150,7 +150,8 @@ def serve_tcp(address, token, allow_remote, hello_timeout):
     host = host.strip("[]")
     if not host or not port.isdigit():
         raise SystemExit("--tcp wants HOST:PORT, got %r" % address)
-    if not allow_remote and not ipaddress.ip_address(socket.gethostbyname(host)).is_loopback:
+    infos = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)
+    if not allow_remote and not all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos):
         raise SystemExit("refusing to listen on %s without --allow-remote (loopback only by default)" % host)
     from rsd_libero_backend import LiberoBackend
 
@@ -159,7 +160,7 @@ def serve_tcp(address, token, allow_remote, hello_timeout):
     # parallel, a crashing simulation takes down only its own client, and every renderer context
     # is created in the process that uses it. Children are reaped automatically.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    with socket.create_server((host, int(port))) as server:
+    with socket.create_server((host, int(port)), family=infos[0][0]) as server:
         bound = server.getsockname()
         sys.stderr.write("RSD_LIBERO_LISTENING %s:%d\n" % (bound[0], bound[1]))
         sys.stderr.flush()
