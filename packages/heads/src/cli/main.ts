@@ -1,9 +1,13 @@
 import { HeadsError } from '../errors/heads-error.ts';
+import { BENCH_HELP, formatBench, parseBenchArgs, runBench } from './bench-command.ts';
 import { CONVERT_HELP, parseConvertArgs, runConvert } from './convert-command.ts';
+import { TRAIN_HELP, parseTrainArgs, runTrain } from './train-command.ts';
 
 const HELP = `heads — RSD draft and main heads
 
 Commands:
+  train     train main (teacher forcing) and draft (distilled) heads  (npx nx run heads:train)
+  bench     draft vs main latency per pass on ONNX Runtime CPU         (npx nx run heads:bench)
   convert   PyTorch / safetensors checkpoint → ONNX, without Python   (npx nx run heads:convert)
 
 Run a command with --help for its flags.
@@ -26,6 +30,31 @@ async function main(argv: string[]): Promise<number> {
           ? `${JSON.stringify(r, null, 2)}\n`
           : `wrote ${r.out} (${r.arch} head, ${r.parameters} parameters, config from ${r.configSources.join(' + ')})\n`,
       );
+      return 0;
+    }
+    case 'train': {
+      const { options, json, help } = parseTrainArgs(rest);
+      if (help) {
+        process.stdout.write(TRAIN_HELP);
+        return 0;
+      }
+      const r = await runTrain(options, { log });
+      const a = r.report.draftVsMainGreedy;
+      process.stdout.write(
+        json
+          ? `${JSON.stringify({ files: r.files, report: { ...r.report, history: undefined } }, null, 2)}\n`
+          : `wrote ${r.files.mainOnnx}, ${r.files.draftOnnx}; draft/main greedy agreement per layer ${a.positionAgreement.map((x) => x.toFixed(3)).join(' ')}, expected accepted layers ${a.expectedAcceptedLayers.toFixed(2)}\n`,
+      );
+      return 0;
+    }
+    case 'bench': {
+      const { options, json, help } = parseBenchArgs(rest);
+      if (help) {
+        process.stdout.write(BENCH_HELP);
+        return 0;
+      }
+      const r = await runBench(options);
+      process.stdout.write(json ? `${JSON.stringify(r, null, 2)}\n` : formatBench(r));
       return 0;
     }
     case undefined:
