@@ -16,7 +16,7 @@ export type { DecodeModels } from './decode/decode-models.ts';
 export { decodeTokens } from './decode/decode-tokens.ts';
 export type { DecodeOutcome } from './decode/decode-tokens.ts';
 export { relaxedAllowance } from './decode/relaxed-allowance.ts';
-export { speculativeSample, acceptExact, acceptRelaxed } from './decode/speculative-sample.ts';
+export { speculativeSample } from './decode/speculative-sample.ts';
 export type { PositionDecision, UniformSource } from './decode/speculative-sample.ts';
 export { CounterRandom } from './decode/counter-random.ts';
 export { argmaxAt, sampleCategorical, softmaxAt } from './decode/logits-math.ts';

@@ -55,7 +55,15 @@ export interface BenchRow {
   readonly acceptanceByLayer: number[];
   readonly mainPassesPerCall: number;
   /** Engine wall time minus ONNX Runtime run time, per decode-only call. */
-  readonly overhead: { readonly meanMs: number; readonly ortMeanMs: number; readonly fractionOfOrt: number };
+  readonly overhead: {
+    readonly meanMs: number;
+    readonly ortMeanMs: number;
+    readonly fractionOfOrt: number;
+    /** Medians over calls: robust to other processes preempting the run. */
+    readonly p50Ms: number;
+    readonly ortP50Ms: number;
+    readonly fractionOfOrtP50: number;
+  };
   /** Mean ms of each stage over the decode-only calls. */
   readonly stagesMs: Record<string, number>;
 }
@@ -167,7 +175,14 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
           meanAcceptedLayers: cfg.mode === 'rsd' ? accepted / items : 0,
           acceptanceByLayer: byLayer,
           mainPassesPerCall: mean((x) => x.mainPasses),
-          overhead: { meanMs: overheadMs, ortMeanMs: ortMs, fractionOfOrt: overheadMs / ortMs },
+          overhead: {
+            meanMs: overheadMs,
+            ortMeanMs: ortMs,
+            fractionOfOrt: overheadMs / ortMs,
+            p50Ms: percentile(s.map((x) => x.timings.totalMs - x.timings.ortMs), 0.5),
+            ortP50Ms: percentile(s.map((x) => x.timings.ortMs), 0.5),
+            fractionOfOrtP50: percentile(s.map((x) => x.timings.totalMs - x.timings.ortMs), 0.5) / percentile(s.map((x) => x.timings.ortMs), 0.5),
+          },
           stagesMs: Object.fromEntries(['draftMs', 'verifyMs', 'autoregressiveMs', 'decodeMs', 'totalMs', 'ortMs'].map((st) => [st, mean((x) => x.timings[st as 'totalMs'])])),
         });
         log(`rsd-engine bench: B=${B} ${cfg.name}: decode ${decode.meanMs.toFixed(3)} ms (x${(baseDecode / decode.meanMs).toFixed(2)}), accepted ${(proposed === 0 ? 0 : accepted / proposed).toFixed(3)}`);

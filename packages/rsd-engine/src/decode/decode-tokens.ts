@@ -1,12 +1,14 @@
 import type { DecodeModels } from './decode-models.ts';
 import { checkDecodePlan, toleranceOf, type DecodePlan } from './decode-plan.ts';
 import { argmaxAt, sampleCategorical, softmaxAt } from './logits-math.ts';
-import { acceptExact, acceptRelaxed, speculativeSample, type PositionDecision, type UniformSource } from './speculative-sample.ts';
+import { speculativeSample, type UniformSource } from './speculative-sample.ts';
 
 /** Token decisions and pass counts of one decoding call. */
 export interface DecodeOutcome {
   /** int32 [B, C, H, L]. */
   readonly tokens: Int32Array;
+  /** The same tokens as int64 [B, C, H, L] (the RFSQ decoder's input). */
+  readonly tokensInt64: BigInt64Array;
   /** Per item: proposed layers fully accepted, 0..k (0 in baseline). */
   readonly acceptedLayers: number[];
   /** Per item: whether the first not-fully-accepted layer kept some of its positions. */
@@ -59,10 +61,11 @@ export async function decodeTokens(
   const p = new Float64Array(K);
   const q = new Float64Array(K);
   const scratch = new Float64Array(K);
+  const big = Array.from({ length: K }, (_, v) => BigInt(v)); // no BigInt allocation per token
   const set = (b: number, pos: number, l: number, token: number) => {
     const i = (b * P + pos) * L + l;
     out[i] = token;
-    input[i] = BigInt(token);
+    input[i] = big[token]!;
   };
   /** Main's choice at (b, pos, l) from logits [B, C, H, L, K]. */
   const mainChoice = (logits: Float32Array, b: number, pos: number, l: number): number => {
@@ -97,24 +100,30 @@ export async function decodeTokens(
     for (let b = 0; b < B; b++) {
       let a = 0;
       for (; a < k; a++) {
+        const tolerance = toleranceOf(acceptance, a);
         let all = true;
         let any = false;
         for (let pos = 0; pos < P; pos++) {
           const i = (b * P + pos) * L + a;
           const d = out[i]!;
           const moff = i * K;
-          let decision: PositionDecision;
+          let token: number;
+          let kept: boolean;
           if (sampling) {
             softmaxAt(logits, moff, K, T, p);
             softmaxAt(draftLogits, ((b * P + pos) * kd + a) * K, K, T, q);
-            decision = speculativeSample(p, q, K, d, random!, scratch);
+            const decision = speculativeSample(p, q, K, d, random!, scratch);
+            token = decision.token;
+            kept = decision.accepted;
           } else {
+            // exact (tolerance 0): keep iff d = argmax; relaxed: keep iff |d − argmax| <= tolerance(a); else argmax
             const m = argmaxAt(logits, moff, K);
-            decision = acceptance.kind === 'relaxed' ? acceptRelaxed(d, m, toleranceOf(acceptance, a)) : acceptExact(d, m);
+            kept = Math.abs(d - m) <= tolerance;
+            token = kept ? d : m;
           }
-          if (decision.accepted) any = true;
+          if (kept) any = true;
           else all = false;
-          if (decision.token !== d) set(b, pos, a, decision.token);
+          if (token !== d) set(b, pos, a, token);
         }
         if (!all) {
           partialLayer[b] = any;
@@ -146,5 +155,5 @@ export async function decodeTokens(
   const itemMainPasses = acceptedLayers.map((a) =>
     plan.mode === 'baseline' ? L : a < k ? L - a : 1 + L - Math.min(k + 1, L),
   );
-  return { tokens: out, acceptedLayers, partialLayer, itemMainPasses, mainPasses, draftPasses, draftMs, verifyMs, autoregressiveMs };
+  return { tokens: out, tokensInt64: input, acceptedLayers, partialLayer, itemMainPasses, mainPasses, draftPasses, draftMs, verifyMs, autoregressiveMs };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRandom } from './counter-random.ts';
 import { sampleCategorical } from './logits-math.ts';
-import { acceptExact, acceptRelaxed, speculativeSample, type PositionDecision, type UniformSource } from './speculative-sample.ts';
+import { speculativeSample, type PositionDecision, type UniformSource } from './speculative-sample.ts';
 
 type Sampler = (p: Float64Array, q: Float64Array, K: number, d: number, r: UniformSource, scratch: Float64Array) => PositionDecision;
 
@@ -66,17 +66,5 @@ describe('speculativeSample', () => {
     const q = Float64Array.from([0.5, 0, 0.5]);
     const random = new CounterRandom(9);
     for (let i = 0; i < 200; i++) expect(speculativeSample(p, q, 3, i % 2 === 0 ? 0 : 2, random, new Float64Array(3)).token).toBe(1);
-  });
-});
-
-describe('greedy and relaxed acceptance', () => {
-  it('exact keeps only the argmax', () => {
-    expect(acceptExact(3, 3)).toEqual({ token: 3, accepted: true });
-    expect(acceptExact(2, 3)).toEqual({ token: 3, accepted: false });
-  });
-  it('relaxed keeps codes within the tolerance', () => {
-    expect(acceptRelaxed(2, 3, 1)).toEqual({ token: 2, accepted: true });
-    expect(acceptRelaxed(5, 3, 1)).toEqual({ token: 3, accepted: false });
-    expect(acceptRelaxed(4, 3, 0)).toEqual({ token: 3, accepted: false });
   });
 });

@@ -43,15 +43,3 @@ export function speculativeSample(
   const token = total > 0 ? sampleCategorical(scratch, K, u2, total) : sampleCategorical(p, K, u2);
   return { token, accepted: false };
 }
-
-/** Greedy acceptance: keep the draft iff it equals main's argmax (else main's argmax). */
-export function acceptExact(draftToken: number, mainArgmax: number): PositionDecision {
-  return draftToken === mainArgmax ? { token: draftToken, accepted: true } : { token: mainArgmax, accepted: false };
-}
-
-/** Relaxed acceptance: keep the draft iff |draft − argmax| <= tolerance (else main's argmax). */
-export function acceptRelaxed(draftToken: number, mainArgmax: number, tolerance: number): PositionDecision {
-  return Math.abs(draftToken - mainArgmax) <= tolerance
-    ? { token: draftToken, accepted: true }
-    : { token: mainArgmax, accepted: false };
-}

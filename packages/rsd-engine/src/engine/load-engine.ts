@@ -151,8 +151,7 @@ class BundleEngine implements RsdEngine {
     }
     const outcome = await decodeTokens(this.models, features, B, plan, random);
     const t1 = performance.now();
-    const tokens64 = BigInt64Array.from(outcome.tokens, (t) => BigInt(t));
-    const actions = (await this.output('rfsq_decoder.onnx', { tokens: { type: 'int64', data: tokens64, dims: [B, C, H, L] } }, 'actions')) as Float32Array;
+    const actions = (await this.output('rfsq_decoder.onnx', { tokens: { type: 'int64', data: outcome.tokensInt64, dims: [B, C, H, L] } }, 'actions')) as Float32Array;
     if (actions.length !== B * C * A) {
       throw new RsdError('INFERENCE_FAILED', `rfsq_decoder.onnx returned ${actions.length} values, expected [${B}, ${C}, ${A}]`, { subject: 'rfsq_decoder.onnx#actions' });
     }
