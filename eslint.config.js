@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'models/**', 'results/**', '**/python/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'models/**', 'results/**', 'packages/*/python/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
