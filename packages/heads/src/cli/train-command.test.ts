@@ -52,7 +52,7 @@ describe('runTrain', () => {
       '2',
       '--draft-epochs',
       '1',
-      '--batch-size',
+      '--minibatch',
       '8',
     ]);
     const r = await runTrain(options, {

@@ -13,7 +13,7 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
   npx nx run heads:train --data <features.safetensors | dir with features.npy, tokens.npy> --out <dir>
                          [--config <heads.json>] [--K 7] [--k 3] [--main-width 256] [--main-depth 2]
                          [--draft-width 128] [--draft-depth 1] [--main-epochs 20] [--draft-epochs 20]
-                         [--batch-size 64] [--lr 0.001] [--seed 0] [--val 0.1] [--resume]
+                         [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--resume]
                          [--backend tensorflow|wasm|cpu] [--json]
   npx nx run heads:train --synthetic <N> --out <dir> ...   (a synthetic dataset, for a smoke test)
 
@@ -63,7 +63,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       'draft-depth': s,
       'main-epochs': s,
       'draft-epochs': s,
-      'batch-size': s,
+      'minibatch': s,
       lr: s,
       seed: s,
       val: s,
@@ -115,7 +115,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       overrides: overrides as Partial<HeadsConfig>,
       mainEpochs: numberFlag(v['main-epochs'], 'main-epochs', 20),
       draftEpochs: numberFlag(v['draft-epochs'], 'draft-epochs', 20),
-      batchSize: numberFlag(v['batch-size'], 'batch-size', 64, 'int', 1),
+      batchSize: numberFlag(v['minibatch'], 'minibatch', 64, 'int', 1),
       learningRate: numberFlag(v.lr, 'lr', 1e-3, 'float', Number.MIN_VALUE),
       seed: numberFlag(v.seed, 'seed', 0),
       valFraction,
