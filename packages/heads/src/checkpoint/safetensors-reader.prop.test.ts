@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeadsError } from '../errors/heads-error.ts';
 import { arbStateDict } from './checkpoint-arbitraries.ts';
 import { readSafetensors } from './safetensors-reader.ts';
@@ -37,4 +37,11 @@ describe('safetensors writer → reader', () => {
       }
     },
   );
+
+  it('keeps a tensor named "__proto__" (found by the truncation property)', () => {
+    const t = { dtype: 'float32' as const, shape: [], data: Float32Array.of(1.5) };
+    const file = readSafetensors(writeSafetensors(new Map([['__proto__', t]])), { fileName: 'p.safetensors' });
+    expect([...file.tensors.keys()]).toEqual(['__proto__']);
+    expect(file.tensors.get('__proto__')!.data).toEqual(Float32Array.of(1.5));
+  });
 });

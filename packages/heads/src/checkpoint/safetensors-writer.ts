@@ -12,7 +12,8 @@ export function writeSafetensors(
   tensors: ReadonlyMap<string, CheckpointTensor>,
   metadata: ReadonlyMap<string, string> = new Map(),
 ): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // null prototype: a tensor named "__proto__" must become a key, not the prototype
+  const header = Object.create(null) as Record<string, unknown>;
   if (metadata.size > 0) header.__metadata__ = Object.fromEntries(metadata);
   let offset = 0;
   for (const [name, t] of tensors) {

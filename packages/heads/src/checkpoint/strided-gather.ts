@@ -31,6 +31,26 @@ export function lastElementIndex(view: StridedView): number {
   return last;
 }
 
+let FLOAT16_TABLE: Float32Array | undefined;
+
+/** float32 value of every float16 bit pattern (256 KiB, built on first use). */
+function float16Table(): Float32Array {
+  FLOAT16_TABLE ??= Float32Array.from({ length: 0x10000 }, (_, b) => float16BitsToNumber(b));
+  return FLOAT16_TABLE;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Whether a view is row-major contiguous (dimensions of size 1 may have any stride). */
+function isContiguous(view: StridedView): boolean {
+  let expected = 1;
+  for (let d = view.shape.length - 1; d >= 0; d--) {
+    if (view.shape[d]! !== 1 && view.stride[d]! !== expected) return false;
+    expected *= view.shape[d]!;
+  }
+  return true;
+}
+
 function elementReader(
   bytes: Uint8Array,
   dtype: CheckpointDType,
@@ -82,6 +102,25 @@ export function gatherStrided(
   const n = shapeSize(view.shape);
   const out = allocateTensorData(dtype, n);
   if (n === 0) return out;
+  if (littleEndian && HOST_LITTLE_ENDIAN && dtype !== 'bool' && isContiguous(view)) {
+    // fast paths: the bytes already are the little-endian row-major values
+    const start = view.offset * itemBytes;
+    const bytes = storage.subarray(start, start + n * itemBytes);
+    if (dtype !== 'float16' && dtype !== 'bfloat16') {
+      new Uint8Array(out.buffer).set(bytes);
+      return out;
+    }
+    const halves = new Uint16Array(n);
+    new Uint8Array(halves.buffer).set(bytes);
+    if (dtype === 'bfloat16') {
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < n; i++) bits[i] = halves[i]! << 16;
+    } else {
+      const table = float16Table();
+      for (let i = 0; i < n; i++) out[i] = table[halves[i]!]!;
+    }
+    return out;
+  }
   const read = elementReader(storage, dtype, littleEndian);
   const { shape, stride } = view;
   const rank = shape.length;
