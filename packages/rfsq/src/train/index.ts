@@ -1,0 +1,14 @@
+export { trainRfsq, REPORT_JSON_FILE, REPORT_SVG_FILE } from './train-rfsq.ts';
+export type { TrainRfsqDeps, TrainRfsqResult } from './train-rfsq.ts';
+export { TRAIN_DEFAULTS, validateTrainOptions } from './train-options.ts';
+export type { TrainRfsqOptions } from './train-options.ts';
+export { runTrainLoop } from './train-loop.ts';
+export type { TrainLoopOptions, TrainLoopResult } from './train-loop.ts';
+export { createProgressReporter } from './progress-reporter.ts';
+export type { ProgressSink } from './progress-reporter.ts';
+export { RfsqTfModel } from '../tf/rfsq-tf-model.ts';
+export type { RfsqForward } from '../tf/rfsq-tf-model.ts';
+export { loadActionDataset } from '../data/load-action-dataset.ts';
+export type { ActionDataset, DataSource } from '../data/load-action-dataset.ts';
+export { readLiberoActions, writeLiberoActions } from '../data/libero-hdf5.ts';
+export type { ActionEpisode } from '../data/libero-hdf5.ts';
