@@ -8,8 +8,8 @@ parameter names below are the `state_dict` names `npx nx run heads:convert` maps
            "mainWidth": 1024, "mainDepth": 2, "draftWidth": 256, "draftDepth": 1}
     main = MainHead(cfg)            # main(features [B,F] float32, tokens [B,C,H,L] int64) -> [B,C,H,L,K]
     draft = DraftHead(cfg)          # draft(features [B,F] float32) -> [B,C,H,k,K]
-    save_head(main, "main.pt")      # {"config": cfg, "state_dict": ...}; convert needs no --config
-    save_head(draft, "draft.safetensors")   # config in the safetensors metadata ("rsd.config")
+    save_head(main, "main.pt")      # {"config": cfg, "arch": "main", "state_dict": ...}: convert needs no --config
+    save_head(draft, "draft.safetensors")   # config and arch in the safetensors metadata
 
 Requires PyTorch >= 1.13 (and `safetensors` for .safetensors files).
 """
@@ -113,12 +113,13 @@ class MainHead(nn.Module):
 
 def save_head(module, path):
     """Saves a head so that conversion needs no --config: a .pt file holds
-    {"config": cfg, "state_dict": sd}; a .safetensors file holds the state_dict and the config
-    as JSON in its metadata under "rsd.config"."""
+    {"config": cfg, "arch": "main"|"draft", "state_dict": sd}; a .safetensors file holds the
+    state_dict with metadata {"config": json, "arch": ...} (as `npx nx run heads:train` writes)."""
+    arch = "main" if isinstance(module, MainHead) else "draft"
     sd = {k: v.detach().contiguous() for k, v in module.state_dict().items()}
     if str(path).endswith(".safetensors"):
         from safetensors.torch import save_file
 
-        save_file(sd, str(path), metadata={"rsd.config": json.dumps(module.cfg)})
+        save_file(sd, str(path), metadata={"config": json.dumps(module.cfg), "arch": arch})
     else:
-        torch.save({"config": dict(module.cfg), "state_dict": module.state_dict()}, path)
+        torch.save({"config": dict(module.cfg), "arch": arch, "state_dict": module.state_dict()}, path)

@@ -80,7 +80,13 @@ describe('checkpointToOnnx', () => {
               ['epoch', 3 as never],
             ]),
           )
-        : writeSafetensors(sd, new Map([['rsd.config', JSON.stringify(cfg)]]));
+        : writeSafetensors(
+            sd,
+            new Map([
+              ['config', JSON.stringify(cfg)],
+              ['arch', arch],
+            ]),
+          );
       const converted = checkpointToOnnx(parseCheckpoint(bytes, pt ? 'h.pt' : 'h.safetensors'), { arch });
       expect(converted.config).toEqual(cfg);
       expect(converted.configSources).toEqual(['checkpoint', 'shapes']);
@@ -118,5 +124,30 @@ describe('checkpointToOnnx', () => {
     }
     // L = 2 fits the config checks but not in_tokens.weight's shape
     expect(HeadsError.isInstance(err) && err.code === 'CHECKPOINT_MISMATCH' && err.subject).toBe('in_tokens.weight');
+  });
+
+  it('refuses converting a checkpoint saved as the other head', () => {
+    const cfg: HeadsConfig = {
+      F: 4,
+      C: 2,
+      H: 2,
+      L: 3,
+      K: 3,
+      draftLayers: 2,
+      mainWidth: 5,
+      mainDepth: 2,
+      draftWidth: 3,
+      draftDepth: 1,
+    };
+    const bytes = writeSafetensors(
+      stateDict(cfg, 'main', 1, 'float32').sd,
+      new Map([
+        ['config', JSON.stringify(cfg)],
+        ['arch', 'main'],
+      ]),
+    );
+    expect(() => checkpointToOnnx(parseCheckpoint(bytes, 'main.safetensors'), { arch: 'draft' })).toThrow(
+      /holds the main head/,
+    );
   });
 });

@@ -30,11 +30,12 @@ export interface ConvertedHead {
 
 /**
  * The config a checkpoint carries: PyTorch — a `config` dict next to the state_dict (as
- * `python/rsd_heads.py`'s `save_head` writes); safetensors — JSON in the metadata under
- * `rsd.config` (or `config`). Only HeadsConfig fields are taken. Unparsable JSON → CHECKPOINT_CORRUPT.
+ * `python/rsd_heads.py`'s `save_head` writes); safetensors — JSON in the metadata under `config`
+ * (as `save_head` and `heads:train` write; `rsd.config` is accepted too). Only HeadsConfig fields
+ * are taken. Unparsable JSON → CHECKPOINT_CORRUPT.
  */
 export function checkpointConfig(ckpt: LoadedCheckpoint): Partial<HeadsConfig> {
-  const entry = ckpt.extras.get('rsd.config') ?? ckpt.extras.get('config');
+  const entry = ckpt.extras.get('config') ?? ckpt.extras.get('rsd.config');
   if (entry === undefined || entry === null) return {};
   if (typeof entry === 'string') {
     let parsed: unknown;
@@ -42,7 +43,7 @@ export function checkpointConfig(ckpt: LoadedCheckpoint): Partial<HeadsConfig> {
       parsed = JSON.parse(entry);
     } catch (error) {
       throw new HeadsError('CHECKPOINT_CORRUPT', `${ckpt.fileName}: the config in the metadata is not valid JSON`, {
-        subject: 'rsd.config',
+        subject: 'config',
         cause: error,
       });
     }
@@ -55,7 +56,8 @@ export function checkpointConfig(ckpt: LoadedCheckpoint): Partial<HeadsConfig> {
  * Converts a loaded checkpoint of the reference PyTorch heads to ONNX: config = given fields +
  * the checkpoint's config + what the shapes fix (conflicts are errors naming the field), weights
  * mapped by `headWeightsFromStateDict` (errors name the parameter), exported by the package's
- * ONNX exporters (masks multiplied in). The checkpoint's file name is recorded in the metadata.
+ * ONNX exporters (masks multiplied in). A stored `arch` entry other than `options.arch` is
+ * refused. The checkpoint's file name is recorded in the ONNX metadata.
  */
 export function checkpointToOnnx(ckpt: LoadedCheckpoint, options: CheckpointToOnnxOptions): ConvertedHead {
   const { arch } = options;
@@ -74,6 +76,16 @@ export function checkpointToOnnx(ckpt: LoadedCheckpoint, options: CheckpointToOn
         { subject: k },
       );
     }
+  }
+  const storedArch = ckpt.extras.get('arch');
+  if (typeof storedArch === 'string' && storedArch !== arch) {
+    throw new HeadsError(
+      'CHECKPOINT_MISMATCH',
+      `${ckpt.fileName}: the checkpoint holds the ${storedArch} head, not the ${arch} head`,
+      {
+        subject: 'arch',
+      },
+    );
   }
   const source = ckpt.fileName;
   const config = inferHeadsConfig(ckpt.stateDict, { ...stored, ...given }, { arch, source, prefix: options.prefix });
