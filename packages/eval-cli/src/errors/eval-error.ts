@@ -9,6 +9,7 @@ export type EvalErrorCode =
   | 'INVALID_LOG'
   | 'DEPENDENCY_MISSING'
   | 'POLICY_FAILED'
+  | 'MODEL_LOAD_FAILED'
   | 'WORKER_FAILED'
   | 'IO_ERROR';
 

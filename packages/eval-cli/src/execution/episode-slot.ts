@@ -48,7 +48,7 @@ export class EpisodeSlot {
       if (job.trial >= task.numInitStates) {
         throw new EvalError('INVALID_FLAG', `task ${job.taskId} ships ${task.numInitStates} initial states; trial ${job.trial} does not exist`, { subject: 'trials' });
       }
-      policy = this.#policy ??= await this.#factories.createPolicy();
+      policy = this.#policy ??= await this.#loadPolicy();
     } catch (error) {
       await this.#discard();
       if (isFatalSetupError(error)) throw error;
@@ -66,6 +66,15 @@ export class EpisodeSlot {
     mkdirSync(this.#videoDir, { recursive: true });
     writeFileSync(join(this.#videoDir, name), encodeRolloutGif(frames, { task: instruction, mode: job.mode, outcome: record.status === 'error' ? 'ERROR' : record.success ? 'SUCCESS' : 'FAILURE' }));
     return { ...record, video: name };
+  }
+
+  /** A bundle that does not load will not load on retry either: that stops the run. */
+  async #loadPolicy(): Promise<Policy> {
+    try {
+      return await this.#factories.createPolicy();
+    } catch (error) {
+      throw new EvalError('MODEL_LOAD_FAILED', `loading the policy failed: ${(error as Error).message}`, { subject: 'bundle', cause: error });
+    }
   }
 
   async #findSuite(env: LiberoEnv): Promise<SuiteInfo> {
@@ -92,12 +101,14 @@ export class EpisodeSlot {
   }
 }
 
+const FATAL_CODES: ReadonlySet<string> = new Set(['INVALID_FLAG', 'DEPENDENCY_MISSING', 'MISSING_BUNDLE', 'MODEL_LOAD_FAILED']);
+
 /**
  * Setup errors that no retry can fix (a wrong flag, a missing dependency, a caller mistake) end
  * the run instead of turning every episode into an `error` record.
  */
 export function isFatalSetupError(error: unknown): boolean {
-  if (EvalError.isInstance(error)) return error.code === 'INVALID_FLAG' || error.code === 'DEPENDENCY_MISSING' || error.code === 'MISSING_BUNDLE';
+  if (EvalError.isInstance(error)) return FATAL_CODES.has(error.code);
   return error instanceof TypeError || error instanceof RangeError;
 }
 
