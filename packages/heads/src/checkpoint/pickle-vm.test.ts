@@ -86,6 +86,29 @@ describe('runPickle', () => {
     expect(call).not.toHaveBeenCalled();
   });
 
+  it('refuses protocol-4 STACK_GLOBAL names in the scan, before anything runs', () => {
+    const call = vi.fn(() => new PickleDict());
+    // OrderedDict() first, then builtins.eval written as protocol 4 does: FRAME, MEMOIZE between the names
+    // prettier-ignore
+    const pkl = bytes(
+      0x80, 4, 0x95, 40, 0, 0, 0, 0, 0, 0, 0,
+      0x8c, 11, 'collections', 0x94, 0x8c, 11, 'OrderedDict', 0x94, 0x93, 0x94, 0x29, 0x52,
+      0x8c, 8, 'builtins', 0x94, 0x8c, 4, 'eval', 0x94, 0x93, str('1+1'), 0x85, 0x52, 0x86, STOP,
+    );
+    const err = error(() => run(pkl, { 'collections.OrderedDict': { call } }));
+    expect(err.code).toBe('CHECKPOINT_UNSAFE');
+    expect(err.subject).toBe('builtins.eval');
+    expect(call).not.toHaveBeenCalled();
+    expect(scanPickleGlobals(pkl)).toEqual(['collections.OrderedDict', 'builtins.eval']);
+  });
+
+  it('resolves STACK_GLOBAL names fetched from the memo', () => {
+    // prettier-ignore
+    const pkl = bytes(0x80, 4, 0x8c, 1, 'm', 0x94, 0x8c, 1, 'f', 0x94, 0x30, 0x30, 0x68, 0, 0x68, 1, 0x93, 0x29, 0x52, STOP);
+    expect(scanPickleGlobals(pkl)).toEqual(['m.f']);
+    expect(run(pkl, { 'm.f': { call: () => 'ok' } })).toBe('ok');
+  });
+
   it('refuses STACK_GLOBAL names that are not allowed, before they can be called', () => {
     const pkl = bytes(0x80, 4, 0x8c, 8, 'builtins', 0x8c, 4, 'eval', 0x93, str('1+1'), 0x85, 0x52, STOP);
     const err = error(() => run(pkl));
