@@ -143,3 +143,12 @@ describe('runPickle', () => {
     expect(scanPickleGlobals(pkl)).toEqual(['a.b', 'os.system']);
   });
 });
+
+describe('runPickle on long lists', () => {
+  it('APPENDS more items than a call can take as arguments', () => {
+    const n = 200_000;
+    const body = new Uint8Array(n).fill(0x4e); // None × n
+    const v = run(Uint8Array.from([0x80, 2, 0x5d, 0x28, ...body, 0x65, 0x2e]));
+    expect((v as PickleValue[]).length).toBe(n);
+  });
+});

@@ -149,7 +149,7 @@ function execute(bytes: Uint8Array, options: PickleRunOptions): PickleValue {
   };
   const append = (list: PickleValue, items: PickleValue[]): void => {
     if (!Array.isArray(list)) throw new PickleFormatError(`APPEND on ${pickleTypeName(list)}`);
-    list.push(...items);
+    for (const item of items) list.push(item); // no spread: lists may be longer than the call-argument limit
   };
 
   let pos = 0;

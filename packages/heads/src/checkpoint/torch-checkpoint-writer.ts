@@ -36,7 +36,7 @@ export function writeTorchCheckpoint(root: CheckpointValue, options: { archiveNa
     const b = enc.encode(s);
     bytes(0x58);
     u32(b.length);
-    out.push(...b);
+    for (const x of b) out.push(x);
   };
   const global = (module: string, name: string) => out.push(0x63, ...enc.encode(`${module}\n${name}\n`));
   const int = (n: number) => {
@@ -89,7 +89,7 @@ export function writeTorchCheckpoint(root: CheckpointValue, options: { archiveNa
     else if (v instanceof Uint8Array) {
       bytes(0x42);
       u32(v.length);
-      out.push(...v);
+      for (const x of v) out.push(x);
     } else if (Array.isArray(v)) {
       bytes(0x5d, 0x28);
       (v as readonly CheckpointValue[]).forEach(value);
