@@ -83,7 +83,7 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
     if (existsSync(logPath)) {
       throw new EvalError('INVALID_FLAG', `--out ${config.outDir} already holds episodes.jsonl: continue it with --resume ${config.outDir} or choose another --out`, { subject: 'out' });
     }
-    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, startedAt: now().toISOString() };
+    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString() };
     try {
       mkdirSync(config.outDir, { recursive: true });
     } catch (error) {

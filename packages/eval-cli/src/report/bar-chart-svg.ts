@@ -85,12 +85,21 @@ export function barChartSvg(spec: BarChartSpec): string {
   return out.join('\n');
 }
 
-/** Bins values into `bins` equal-width bins over [min, max]: counts and bin labels. */
-export function histogram(values: readonly number[], bins: number, min: number, max: number): { counts: number[]; labels: string[] } {
+/**
+ * Bins positive values into `bins` log-spaced bins over [min, max] (values outside go to the end
+ * bins): counts and the lower edge of each bin as its label. Latencies are skewed, so equal
+ * ratios per bin show their shape better than equal widths.
+ */
+export function logHistogram(values: readonly number[], bins: number, min: number, max: number): { counts: number[]; edges: number[] } {
   if (!(bins >= 1)) throw new RangeError(`bins must be >= 1, got ${bins}`);
-  const width = max > min ? (max - min) / bins : 1;
+  if (!(min > 0) || !(max >= min)) throw new RangeError(`need 0 < min <= max, got ${min}, ${max}`);
+  const lo = Math.log(min);
+  const span = Math.max(Math.log(max) - lo, 1e-9);
   const counts = new Array<number>(bins).fill(0);
-  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - min) / width)))]! += 1;
-  const labels = counts.map((_, i) => `${(min + i * width).toFixed(min + bins * width >= 100 ? 0 : 1)}`);
-  return { counts, labels };
+  for (const v of values) {
+    const b = v > 0 ? Math.floor(((Math.log(v) - lo) / span) * bins) : 0;
+    counts[Math.min(bins - 1, Math.max(0, b))]! += 1;
+  }
+  const edges = counts.map((_, i) => Math.exp(lo + (span * i) / bins));
+  return { counts, edges };
 }

@@ -1,5 +1,5 @@
 import type { ModeResults } from '../results/mode-results.ts';
-import { barChartSvg, escapeXml, histogram } from './bar-chart-svg.ts';
+import { barChartSvg, escapeXml, logHistogram } from './bar-chart-svg.ts';
 import { ms, pct, times, type ReportInput } from './report-input.ts';
 
 const BASE = '#4e79a7';
@@ -30,17 +30,17 @@ function charts(input: ReportInput): string[] {
     }),
   );
   const latencies = modes.map(([name, , colour]) => [name, input.records.filter((r) => r.mode === name && r.status === 'ok').flatMap((r) => r.inference_ms), colour] as const);
-  const all = latencies.flatMap(([, v]) => v);
+  const all = latencies.flatMap(([, v]) => v).filter((v) => v > 0);
   if (all.length > 0) {
     const sorted = [...all].sort((a, b) => a - b);
-    const hi = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
     const lo = sorted[0]!;
-    const bins = 24;
-    const hs = latencies.map(([name, v, colour]) => ({ name, colour, h: histogram(v.map((x) => Math.min(x, hi)), bins, lo, hi) }));
+    const hi = Math.max(lo * 1.01, sorted[sorted.length - 1]!);
+    const hs = latencies.map(([name, v, colour]) => ({ name, colour, h: logHistogram(v, 20, lo, hi) }));
+    const label = (ms: number) => (ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
     out.push(
       barChartSvg({
-        title: 'Inference time per policy call (share of calls; last bin ≥ p99)',
-        categories: hs[0]!.h.labels.map((l) => `${l} ms`),
+        title: 'Inference time per policy call (share of calls, log-spaced bins)',
+        categories: hs[0]!.h.edges.map(label),
         series: hs.map(({ name, colour, h }) => {
           const n = h.counts.reduce((s, x) => s + x, 0);
           return { name, colour, values: h.counts.map((x) => (n === 0 ? 0 : x / n)) };
@@ -103,7 +103,7 @@ table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;pad
 small{color:#666}.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{border:1px solid #eee;background:#fff}code{background:#f5f5f5;padding:0 3px}
 </style></head><body>
 <h1>RSD evaluation: ${e(id.suite)}</h1>
-<p>Started ${e(input.startedAt)} · env <code>${e(input.env)}</code> · bundle <code>${e(input.bundleDir)}</code> · acceptance <code>${e(id.acceptance)}</code> · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · max steps ${id.maxSteps} · wait ${id.waitSteps} · execute ${id.executeSteps}</p>
+<p>Started ${e(input.startedAt)} · env <code>${e(input.env)}</code> · bundle <code>${e(input.bundleName ?? '')}</code> (<code>${e(input.bundleDir)}</code>) · acceptance <code>${e(id.acceptance)}</code> · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · max steps ${id.maxSteps} · wait ${id.waitSteps} · execute ${id.executeSteps}</p>
 <h2>Overall</h2>
 <table><tr><th>mode</th><th>success rate [Wilson 95 %]</th><th>successes</th><th>errors</th><th>mean</th><th>p50</th><th>p95</th></tr>
 ${row('baseline', baseline)}

@@ -9,6 +9,7 @@ export interface ReportInput {
   /** `--env` as given (embedded, python, tcp://…). */
   readonly env: string;
   readonly bundleDir: string;
+  readonly bundleName: string | undefined;
   /** When the run was first started (ISO 8601). */
   readonly startedAt: string;
   readonly baseline: ModeResults | null;
