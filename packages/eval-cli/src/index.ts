@@ -38,3 +38,5 @@ export type { ReportInput } from './report/report-input.ts';
 export { encodeRolloutGif } from './video/rollout-gif.ts';
 export { writeGif } from './video/gif-writer.ts';
 export { videoFileName } from './video/video-file-name.ts';
+export { evalSummary, formatEvalSummary } from './commands/eval-summary.ts';
+export type { EvalSummary } from './commands/eval-summary.ts';

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { buildModeResults } from '../results/mode-results.ts';
+import { buildPerformanceComparison } from '../results/performance-comparison.ts';
+import { fakeRecord } from '../testing/fake-record.ts';
+import { evalSummary, formatEvalSummary } from './eval-summary.ts';
+
+describe('evalSummary', () => {
+  const records = [fakeRecord({ success: true, inference_ms: [4] }), fakeRecord({ mode: 'rsd', inference_ms: [2] })];
+  const ctx = { suite: 'embedded_spatial', acceptance: 'exact', tasks: [{ id: 0, description: 'x' }] };
+  const baseline = buildModeResults('baseline', records, ctx);
+  const rsd = buildModeResults('rsd', records, ctx);
+  const comparison = buildPerformanceComparison(baseline, rsd, records, ctx);
+
+  it('is one JSON object with both modes, speedup and counts', () => {
+    const s = evalSummary({ baseline, rsd, comparison, outDir: '/r', ran: 2, skipped: 0, errors: 0 });
+    expect(JSON.parse(JSON.stringify(s))).toEqual({
+      out_dir: '/r',
+      episodes_run: 2,
+      episodes_skipped: 0,
+      errors: 0,
+      baseline_success_rate: 1,
+      rsd_success_rate: 0,
+      baseline_ms: 4,
+      rsd_ms: 2,
+      speedup: 2,
+      draft_acceptance_rate: 0,
+    });
+    expect(formatEvalSummary(s)).toContain('speedup 2.00x');
+  });
+
+  it('uses null for a mode that did not run', () => {
+    const s = evalSummary({ baseline, rsd: null, comparison: buildPerformanceComparison(baseline, null, records, ctx), outDir: '/r', ran: 1, skipped: 0, errors: 0 });
+    expect(s).toMatchObject({ rsd_success_rate: null, rsd_ms: null, speedup: null, draft_acceptance_rate: null });
+    expect(formatEvalSummary(s)).toContain('rsd –');
+  });
+});

@@ -1,0 +1,41 @@
+import type { EvalResult } from './run-eval.ts';
+
+/** The one-line machine summary `--json` prints (null where a mode did not run). */
+export interface EvalSummary {
+  readonly out_dir: string;
+  readonly episodes_run: number;
+  readonly episodes_skipped: number;
+  readonly errors: number;
+  readonly baseline_success_rate: number | null;
+  readonly rsd_success_rate: number | null;
+  readonly baseline_ms: number | null;
+  readonly rsd_ms: number | null;
+  readonly speedup: number | null;
+  readonly draft_acceptance_rate: number | null;
+}
+
+export function evalSummary(result: EvalResult): EvalSummary {
+  return {
+    out_dir: result.outDir,
+    episodes_run: result.ran,
+    episodes_skipped: result.skipped,
+    errors: result.errors,
+    baseline_success_rate: result.baseline?.final_success_rate ?? null,
+    rsd_success_rate: result.rsd?.final_success_rate ?? null,
+    baseline_ms: result.baseline?.inference_time_ms?.mean ?? null,
+    rsd_ms: result.rsd?.inference_time_ms?.mean ?? null,
+    speedup: result.comparison.speedup,
+    draft_acceptance_rate: result.rsd?.rsd_stats.draft_acceptance_rate ?? null,
+  };
+}
+
+/** The human summary printed at the end of a run. */
+export function formatEvalSummary(s: EvalSummary): string {
+  const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
+  return (
+    `done: ${s.episodes_run} episodes run, ${s.episodes_skipped} kept from before, ${s.errors} errors\n` +
+    `success: baseline ${pct(s.baseline_success_rate)}, rsd ${pct(s.rsd_success_rate)}; ` +
+    `speedup ${s.speedup === null ? '–' : `${s.speedup.toFixed(2)}x`}, draft acceptance ${pct(s.draft_acceptance_rate)}\n` +
+    `report: ${s.out_dir}/report.html`
+  );
+}
