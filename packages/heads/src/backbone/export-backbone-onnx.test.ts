@@ -53,7 +53,7 @@ async function onnxFeatures(cfg: BackboneConfig, seed: number, B: number) {
 
 describe('backbone: ONNX export equals the TF.js forward', () => {
   test.prop([arbConfig, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 10_000 })], { numRuns: 30 })(
-    'random configs and weights (1e-5 relative)',
+    'random configs and weights (1e-4 of the output scale: float32 sums in another order)',
     async (cfg, B, seed) => {
       const { out, weights, image, ids, proprio } = await onnxFeatures(cfg, seed, B);
       const ref = tf.tidy(() => {
@@ -66,7 +66,7 @@ describe('backbone: ONNX export equals the TF.js forward', () => {
       });
       expect(out.length).toBe(B * cfg.F);
       const scale = Math.max(1e-3, ...Array.from(ref, Math.abs));
-      out.forEach((v, i) => expect(Math.abs(v - ref[i]!) / scale).toBeLessThan(1e-5));
+      out.forEach((v, i) => expect(Math.abs(v - ref[i]!) / scale).toBeLessThan(1e-4));
     },
   );
 
