@@ -38,6 +38,10 @@ describe('StatisticsAggregator', () => {
     expect(s.acceptanceRate).toBeCloseTo(4 / 9);
     expect(s.meanAcceptedLayers).toBeCloseTo(4 / 3);
     expect(s.acceptanceByLayer).toEqual([2 / 3, 1 / 3, 1 / 3]);
+    // the helper marks every item with a < k as partial: items [3, 1] and [0] → 2 of 3 partial, 1 fully accepted
+    expect(s.partialAcceptanceRate).toBeCloseTo(2 / 3);
+    expect(s.rejectionRate).toBe(0);
+    expect(s.fullAcceptanceRate).toBeCloseTo(1 / 3);
     expect(s.timings.totalMs).toEqual({ sum: 60, mean: 20, p50: 20, p95: 29 });
     expect(s.mainPasses).toEqual({ sum: 12, meanPerCall: 4, meanPerItem: 4 });
     agg.reset();

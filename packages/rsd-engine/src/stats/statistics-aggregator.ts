@@ -24,6 +24,12 @@ export interface EngineStatistics {
   readonly acceptanceRate: number;
   /** Mean fully accepted layers per rsd item. */
   readonly meanAcceptedLayers: number;
+  /** Fraction of rsd items whose proposal ended at a partially accepted layer (results.json `partial_acceptance_rate`). */
+  readonly partialAcceptanceRate: number;
+  /** Fraction of rsd items whose proposal ended at a layer with no position accepted (results.json `full_rejection_rate`). */
+  readonly rejectionRate: number;
+  /** Fraction of rsd items whose k proposed layers were all accepted. */
+  readonly fullAcceptanceRate: number;
   /** Per layer l: the fraction of rsd items proposing layer l whose layers 0..l were all accepted. */
   readonly acceptanceByLayer: number[];
   readonly mainPasses: { readonly sum: number; readonly meanPerCall: number; readonly meanPerItem: number };
@@ -82,6 +88,9 @@ export class StatisticsAggregator {
       discardedLayers: sum((c) => c.discardedLayers),
       acceptanceRate: proposedLayers === 0 ? 0 : fullyAccepted / proposedLayers,
       meanAcceptedLayers: rsdItems === 0 ? 0 : fullyAccepted / rsdItems,
+      partialAcceptanceRate: rsdItems === 0 ? 0 : sum((c) => c.partiallyAccepted, rsd) / rsdItems,
+      rejectionRate: rsdItems === 0 ? 0 : sum((c) => c.rejected, rsd) / rsdItems,
+      fullAcceptanceRate: rsdItems === 0 ? 0 : sum((c) => c.acceptedLayers.filter((a) => a === c.draftLayers).length, rsd) / rsdItems,
       acceptanceByLayer,
       mainPasses: {
         sum: mainSum,
