@@ -25,6 +25,8 @@ describe('rfsq CLI', () => {
       batchSize: 64, seed: 9, out: 'o', resume: true, hidden: [32, 16], latentDim: 7,
     });
     expect(json).toBe(true);
+    expect(parseTrainArgs(['--bs', '32']).options.batchSize).toBe(32);
+    expect(() => parseTrainArgs(['--bs', '32', '--batch-size', '64'])).toThrowError(/disagree/);
     expect(() => parseTrainArgs(['--layers', 'eight'])).toThrowError(/--layers must be a number, got "eight"/);
   });
 

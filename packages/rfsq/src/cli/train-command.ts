@@ -7,6 +7,7 @@ import type { RfsqVariant } from '../core/rfsq-config.ts';
 export const TRAIN_HELP = `rfsq train — train an RFSQ action tokenizer and export it to ONNX
 
 Usage: npx nx run rfsq:train --data <file|dir>... --out <dir> [options]
+       (Nx answers --help itself: use 'npx nx run rfsq:train -- --help')
 
   --data <path>        LIBERO HDF5 demos (data/demo_*/actions), .npy [T,A] episodes or
                        [N,C,A] chunks, or directories of them (repeatable, or comma-separated)
@@ -20,7 +21,8 @@ Usage: npx nx run rfsq:train --data <file|dir>... --out <dir> [options]
   --stride <s>         steps between chunk starts           (default 1)
   --action-dim <A>     action width                         (default 7)
   --epochs <n>         epochs (with --resume: total to reach) (default 30)
-  --batch-size <n>     (default 256)
+  --batch-size <n>     (default 256); alias --bs <n>: Nx keeps --batch-size for itself, so
+                       through 'npx nx run' write --bs, or pass flags after '--'
   --lr <x>             Adam learning rate                   (default 0.001)
   --hidden <list>      encoder hidden widths, decoder mirrored (default 256,256)
   --seed <n>           (default 0)
@@ -59,6 +61,7 @@ export function parseTrainArgs(argv: readonly string[]): { options: TrainRfsqOpt
       'action-dim': { type: 'string' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
+      bs: { type: 'string' },
       lr: { type: 'string' },
       hidden: { type: 'string' },
       seed: { type: 'string' },
@@ -71,6 +74,9 @@ export function parseTrainArgs(argv: readonly string[]): { options: TrainRfsqOpt
     },
   });
   const d = TRAIN_DEFAULTS;
+  if (values['batch-size'] !== undefined && values.bs !== undefined && values['batch-size'] !== values.bs) {
+    throw new RangeError(`--batch-size ${values['batch-size']} and --bs ${values.bs} disagree`);
+  }
   const options: TrainRfsqOptions = {
     ...d,
     data: list(values.data),
@@ -83,7 +89,7 @@ export function parseTrainArgs(argv: readonly string[]): { options: TrainRfsqOpt
     stride: num(values.stride, 'stride', d.stride),
     actionDim: num(values['action-dim'], 'action-dim', d.actionDim),
     epochs: num(values.epochs, 'epochs', d.epochs),
-    batchSize: num(values['batch-size'], 'batch-size', d.batchSize),
+    batchSize: num(values['batch-size'] ?? values.bs, values['batch-size'] === undefined ? 'bs' : 'batch-size', d.batchSize),
     learningRate: num(values.lr, 'lr', d.learningRate),
     hidden: values.hidden === undefined ? d.hidden : list(values.hidden).map((s) => num(s, 'hidden', NaN)),
     seed: num(values.seed, 'seed', d.seed),

@@ -68,6 +68,22 @@ describe('exportRfsqOnnx', () => {
     expect(new Set(tokens.filter((_, i) => i % 3 === 0)).size).toBeGreaterThan(1);
   });
 
+  it('the ONNX decoder decodes a chunk’s tokens the same whatever else is in the batch', async () => {
+    const params = randomRfsqParams({ C: 8, A: 7, H: 7, L: 8, K: 7, variant: 'robust', hidden: [64, 64] }, 21);
+    const dec = await ort.InferenceSession.create(exportRfsqOnnx(params).decoder);
+    const per = 8 * 7 * 8;
+    const B = 40;
+    const tokens = BigInt64Array.from({ length: B * per }, (_, i) => BigInt((i * 7919) % 7));
+    const batch = (await dec.run({ tokens: new ort.Tensor('int64', tokens, [B, 8, 7, 8]) })).actions!.data as Float32Array;
+    for (const b of [0, 17, 39]) {
+      const alone = (await dec.run({ tokens: new ort.Tensor('int64', tokens.slice(b * per, (b + 1) * per), [1, 8, 7, 8]) })).actions!
+        .data as Float32Array;
+      // ONNX Runtime may block its GEMM differently per batch size: equal up to float32 rounding.
+      alone.forEach((v, i) => expect(Math.abs(v - batch[b * 56 + i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v))));
+    }
+    await dec.release();
+  });
+
   it('refuses invalid params before writing anything', () => {
     const params = randomRfsqParams({ C: 2, A: 2, H: 2, L: 2, K: 3, variant: 'robust' }, 1);
     expect(() => exportRfsqOnnx({ ...params, layerScales: [1, -1] })).toThrowError(/layerScales must be positive/);
