@@ -16,9 +16,10 @@ export interface CheckedBundle {
  * Checks a bundle before any work starts: the folder and `manifest.json` exist, the manifest
  * validates, and every ONNX file it lists is present. Errors are MISSING_BUNDLE naming the path.
  */
-export function checkBundle(dir: string): CheckedBundle {
+export function checkBundle(dir: string, options: { readonly isDefault?: boolean } = {}): CheckedBundle {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new EvalError('MISSING_BUNDLE', `--bundle ${dir}: no such folder (a model bundle holds manifest.json and five .onnx files)`, {
+    const hint = options.isDefault === true ? ' (the shipped embedded model is not in this checkout: pass --bundle <dir>)' : ' (a model bundle holds manifest.json and five .onnx files)';
+    throw new EvalError('MISSING_BUNDLE', `--bundle ${dir}: no such folder${hint}`, {
       subject: 'bundle',
     });
   }

@@ -83,7 +83,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const intraOpThreads = int(flags.threads, 'threads', 1, 256) ?? 1;
   const video = int(flags.video, 'video', 0, defaults.initStates) ?? 0;
   const bundleDir = resolve(ctx.cwd, flags.bundle ?? saved?.bundleDir ?? ctx.defaultBundleDir);
-  const bundle = checkBundle(bundleDir);
+  const bundle = checkBundle(bundleDir, { isDefault: flags.bundle === undefined && saved === undefined });
   const k = draftLayers ?? bundle.manifest.dims.k;
   if (k > bundle.manifest.dims.L) throw bad('draft-layers', `must be <= the bundle's L (${bundle.manifest.dims.L}), got ${k}`);
   if (executeSteps > bundle.manifest.dims.C) {
