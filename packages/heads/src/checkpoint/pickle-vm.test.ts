@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { HeadsError } from '../errors/heads-error.ts';
 import { PickleDict, PickleTuple } from './pickle-value.ts';
 import type { PickleGlobalDef, PickleValue } from './pickle-value.ts';
-import { runPickle, scanPickleGlobals } from './pickle-vm.ts';
+import { scanPickleGlobals } from './pickle-global-scan.ts';
+import { runPickle } from './pickle-vm.ts';
 
 const enc = new TextEncoder();
 const bytes = (...parts: (number | string | Uint8Array)[]): Uint8Array => {
