@@ -92,7 +92,8 @@ export async function writeBundle(
     await rename(tmp, target);
     if (replacing) await rm(old, { recursive: true, force: true });
   } catch (cause) {
-    await rm(tmp, { recursive: true, force: true });
+    // best-effort cleanup; the error reported is the write failure itself
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw new HeadsError('IO_ERROR', `could not write the bundle ${target}: ${(cause as Error).message}`, {
       subject: target,
       cause,

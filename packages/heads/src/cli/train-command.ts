@@ -13,13 +13,15 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
   npx nx run heads:train --data <features.safetensors | dir with features.npy, tokens.npy> --out <dir>
                          [--config <heads.json>] [--K 7] [--k 3] [--main-width 256] [--main-depth 2]
                          [--draft-width 128] [--draft-depth 1] [--main-epochs 20] [--draft-epochs 20]
-                         [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--resume]
+                         [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--soft-weight 1] [--resume]
                          [--backend tensorflow|wasm|cpu] [--json]
   npx nx run heads:train --synthetic <N> --out <dir> ...   (a synthetic dataset, for a smoke test)
 
   --data      features [N,F] float32 and tokens [N,C,H,L] int (RFSQ codes of the matching action
               chunks), as one .safetensors file or a folder of two .npy files (np.save)
   --config    heads config JSON; flags override its fields; F, C, H, L come from the data
+  --soft-weight  weight of the soft distillation term (draft vs main's softmax at each greedy
+              step) added to the hard cross-entropy against main's greedy tokens; 0 = hard only
   --resume    continue from <out>/checkpoint.safetensors (written after every epoch)
   --backend   force a TensorFlow.js backend (default: tensorflow, else wasm, else cpu; printed)
 
@@ -41,6 +43,7 @@ export interface TrainCommandOptions {
   readonly seed: number;
   readonly valFraction: number;
   readonly resume: boolean;
+  readonly softWeight: number;
   readonly backend?: TfBackendName | undefined;
 }
 
@@ -63,8 +66,9 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       'draft-depth': s,
       'main-epochs': s,
       'draft-epochs': s,
-      'minibatch': s,
+      minibatch: s,
       lr: s,
+      'soft-weight': s,
       seed: s,
       val: s,
       backend: s,
@@ -85,6 +89,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
     seed: 0,
     valFraction: 0.1,
     resume: false,
+    softWeight: 1,
   };
   if (help) return { options: base, json, help };
   if ((v.data === undefined) === (v.synthetic === undefined))
@@ -120,6 +125,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       seed: numberFlag(v.seed, 'seed', 0),
       valFraction,
       resume: v.resume ?? false,
+      softWeight: numberFlag(v['soft-weight'], 'soft-weight', 1, 'float', 0),
       backend: v.backend as TfBackendName | undefined,
     },
     json,
@@ -184,6 +190,7 @@ export async function runTrain(
       seed: options.seed,
       valFraction: options.valFraction,
       resume: options.resume,
+      softWeight: options.softWeight,
     },
     { tf: selected.tf, backend: selected.backend, log: deps.log },
   );

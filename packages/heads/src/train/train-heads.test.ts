@@ -50,6 +50,7 @@ const base = (outDir: string): TrainHeadsOptions => ({
   seed: 1,
   valFraction: 0.25,
   resume: false,
+  softWeight: 1,
 });
 
 async function weightsOf(path: string): Promise<Record<string, Float32Array>> {

@@ -32,6 +32,12 @@ export interface TrainHeadsOptions {
   readonly valFraction: number;
   /** Continue from `outDir/checkpoint.safetensors` when it exists. */
   readonly resume: boolean;
+  /**
+   * Weight of the soft distillation term: cross-entropy of the draft against the softmax of the
+   * main head's logits at each greedy step, added to the hard cross-entropy against main's greedy
+   * tokens. 0 = hard targets only.
+   */
+  readonly softWeight: number;
 }
 
 export interface TrainHeadsDeps {
@@ -69,6 +75,8 @@ export interface TrainHeadsResult {
 }
 
 type Tensor = TfModule.Tensor;
+
+const CONFIG_FIELDS = ['F', 'C', 'H', 'L', 'K', 'draftLayers', 'mainWidth', 'mainDepth', 'draftWidth', 'draftDepth'] as const;
 
 /** Mean cross-entropy of logits [..., K] against integer targets (same leading shape). */
 function crossEntropy(tf: Tf, logits: Tensor, targets: Tensor, K: number): TfModule.Scalar {
@@ -133,7 +141,9 @@ function toPytorchSafetensors(
  * 1. main head, teacher forcing on the ground-truth tokens (cross-entropy over all L layers);
  * 2. greedy decoding of every sample with the trained main head (what the engine's baseline
  *    outputs);
- * 3. draft head distilled towards those greedy tokens (layers 0..k−1).
+ * 3. draft head distilled towards those greedy tokens (layers 0..k−1): cross-entropy against
+ *    main's greedy tokens plus `softWeight` × cross-entropy against main's softmax at each
+ *    greedy step.
  * Reports per-layer agreement of draft vs main greedy on the validation split (the acceptance
  * the engine will see) and the expected accepted layers / main passes. A checkpoint is written
  * after every epoch; `resume` continues from it. Writes ONNX and PyTorch-named safetensors.
@@ -146,6 +156,7 @@ export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDep
     if (!Number.isInteger(v) || v < (f === 'batchSize' ? 1 : 0))
       throw new RangeError(`options.${f} must be a non-negative integer, got ${v}`);
   }
+  if (!(options.softWeight >= 0)) throw new RangeError(`options.softWeight must be >= 0, got ${options.softWeight}`);
   if (!(options.learningRate > 0))
     throw new RangeError(`options.learningRate must be > 0, got ${options.learningRate}`);
   if (!(options.valFraction > 0 && options.valFraction < 1))
@@ -171,7 +182,7 @@ export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDep
   let state: TrainState;
   if (options.resume && (await exists(ckptPath))) {
     state = await loadTrainState(ckptPath);
-    if (JSON.stringify(state.config) !== JSON.stringify(cfg)) {
+    if (CONFIG_FIELDS.some((f) => state.config[f] !== cfg[f])) {
       throw new HeadsError(
         'CHECKPOINT_MISMATCH',
         `${ckptPath}: saved for config ${JSON.stringify(state.config)}, not ${JSON.stringify(cfg)}`,
@@ -276,16 +287,36 @@ export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDep
 
     // 2. the main head's greedy tokens of every sample (the distillation target)
     const greedy = new Int32Array(data.N * P * L);
+    const softTargets = new Float32Array(data.N * P * k * K);
     for (const rows of batches(order, 256)) {
       const f = tf.tensor2d(
         gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
         [rows.length, F],
       );
-      const tokens = await greedyDecode(cfg, rows.length, (tok) =>
-        tf.tidy(() => main.apply(f, tf.tensor4d(tok, [rows.length, C, H, L], 'int32')).dataSync() as Float32Array),
-      );
+      let last: Float32Array = new Float32Array(0);
+      const tokens = await greedyDecode(cfg, rows.length, (tok) => {
+        last = tf.tidy(
+          () => main.apply(f, tf.tensor4d(tok, [rows.length, C, H, L], 'int32')).dataSync() as Float32Array,
+        );
+        return last;
+      });
       f.dispose();
-      rows.forEach((r, i) => greedy.set(tokens.subarray(i * P * L, (i + 1) * P * L), r * P * L));
+      rows.forEach((r, i) => {
+        greedy.set(tokens.subarray(i * P * L, (i + 1) * P * L), r * P * L);
+        // the last pass saw the whole greedy prefix: its layers < k are main's logits at each
+        // greedy step (causality), softened into the draft's soft targets
+        for (let p = 0; p < P; p++) {
+          for (let j = 0; j < k; j++) {
+            const src = ((i * P + p) * L + j) * K;
+            const dst = ((r * P + p) * k + j) * K;
+            let max = -Infinity;
+            for (let v = 0; v < K; v++) max = Math.max(max, last[src + v]!);
+            let z = 0;
+            for (let v = 0; v < K; v++) z += Math.exp(last[src + v]! - max);
+            for (let v = 0; v < K; v++) softTargets[dst + v] = Math.exp(last[src + v]! - max) / z;
+          }
+        }
+      });
     }
     const draftTargets = new Int32Array(data.N * P * k);
     for (let i = 0; i < data.N * P; i++) for (let j = 0; j < k; j++) draftTargets[i * k + j] = greedy[i * L + j]!;
@@ -329,9 +360,24 @@ export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDep
             [rows.length, C, H, k],
             'int32',
           );
-          const cost = opt.minimize(() => crossEntropy(tf, draft.apply(f), t, K), true, draft.variables)!;
+          const soft = tf.tensor2d(
+            gatherRows(softTargets, P * k * K, rows, (n) => new Float32Array(n)),
+            [rows.length * P * k, K],
+          );
+          const cost = opt.minimize(
+            () =>
+              tf.tidy(() => {
+                const logits = draft.apply(f);
+                const hard = crossEntropy(tf, logits, t, K);
+                if (options.softWeight === 0) return hard;
+                const softCe = tf.neg(tf.mean(tf.sum(tf.mul(soft, tf.logSoftmax(tf.reshape(logits, [-1, K]))), -1)));
+                return tf.add(hard, tf.mul(softCe, options.softWeight)) as TfModule.Scalar;
+              }),
+            true,
+            draft.variables,
+          )!;
           sum += cost.dataSync()[0]! * rows.length;
-          tf.dispose([f, t, cost]);
+          tf.dispose([f, t, soft, cost]);
         }
         const a = draftAcceptance(val);
         history.push({
