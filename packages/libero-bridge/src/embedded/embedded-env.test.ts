@@ -37,6 +37,23 @@ describe('EmbeddedEnv', () => {
     expect([...obs.eeQuat]).toEqual([0, 0, 0, 1].map((v, i) => (i === 3 ? expect.closeTo(1, 3) : expect.closeTo(v, 3))));
   });
 
+  it('renders upright and unmirrored: far rows on top, the cabinet (robot\'s left, +y) on the right', async () => {
+    const obs = await env.reset({ ...episode, taskId: 4, initState: 0 });
+    const { width: W, height: H, data } = obs.agentviewDepth!;
+    const at = (r: number, c: number) => data[r * W + c]!;
+    expect(at(0, W >> 1)).toBeGreaterThan(at(H - 1, W >> 1));
+    let right = 0;
+    let left = 0;
+    for (let r = 0; r < H; r++) {
+      for (let c = 0; c < W >> 1; c++) {
+        const d = at(r, W - 1 - c) - at(r, c);
+        if (d < -0.05) right++;
+        if (d > 0.05) left++;
+      }
+    }
+    expect(right).toBeGreaterThan(3 * left + 5);
+  });
+
   it('moves the hand by 0.05 m per action unit and closes the fingers for gripper +1', async () => {
     const start = await env.reset(episode);
     let obs = start;

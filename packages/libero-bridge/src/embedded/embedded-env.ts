@@ -154,6 +154,11 @@ export class EmbeddedEnv implements LiberoEnv {
     this.scene?.dispose();
     this.scene = undefined;
   }
+
+  /** `await using env = await createEmbeddedEnv()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
 
 /** Creates the embedded backend (works in the main thread and in worker threads alike). */
