@@ -1,10 +1,30 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemos } from '../cli/demos-command.ts';
 import { readDemoFile } from './demo-file-reader.ts';
 import { quatToAxisAngle } from './demo-episode.ts';
+
+/** A python3 that can import h5py, if this machine has one. */
+const H5PY = ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import h5py'], { stdio: 'ignore' }).status === 0);
+
+const H5PY_READ = `
+import h5py, json, sys
+f = h5py.File(sys.argv[1], 'r')
+data = f['data']
+d = data['demo_0']
+print(json.dumps({
+  'instruction': json.loads(data.attrs['problem_info'])['language_instruction'],
+  'num_demos': int(data.attrs['num_demos']), 'total': int(data.attrs['total']),
+  'demos': sorted(k for k in data.keys()),
+  'actions': [*d['actions'].shape, str(d['actions'].dtype)],
+  'image': [*d['obs/agentview_rgb'].shape, str(d['obs/agentview_rgb'].dtype)],
+  'num_samples': int(d.attrs['num_samples']),
+  'first_action': [float(v) for v in d['actions'][0]],
+}))
+`;
 
 describe('demonstration files', () => {
   const dirs: string[] = [];
@@ -40,6 +60,22 @@ describe('demonstration files', () => {
       expect(grip.lastIndexOf(-1)).toBeGreaterThan(grip.indexOf(1));
     }
     expect(demo.demos[0]!.initOrigin).not.toBe(demo.demos[1]!.initOrigin);
+
+    // h5py, as LIBERO's loaders use it (runs only where some python3 has h5py)
+    if (H5PY === undefined) return;
+    const py = spawnSync(H5PY, ['-c', H5PY_READ, file.path], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const seen = JSON.parse(py.stdout) as Record<string, unknown>;
+    expect(seen).toEqual({
+      instruction: 'pick up the black bowl from table center and place it on the plate',
+      num_demos: 2,
+      total: file.total,
+      demos: ['demo_0', 'demo_1'],
+      actions: [demo.demos[0]!.actions.length / 7, 7, 'float64'],
+      image: [demo.demos[0]!.actions.length / 7, 16, 16, 3, 'uint8'],
+      num_samples: demo.demos[0]!.actions.length / 7,
+      first_action: [...demo.demos[0]!.actions.subarray(0, 7)],
+    });
   });
 
   it('refuses another suite and an unknown task', async () => {
