@@ -1,11 +1,14 @@
-"""Writes the golden conversion fixtures of @rsd/heads (needs PyTorch and safetensors):
+"""Writes the golden conversion fixtures of @rsd/heads (needs PyTorch; safetensors optional):
 
-    python packages/heads/python/make_golden.py
+    python3 packages/heads/python/make_golden.py
+
+(On Debian 12, `apt-get install python3-torch` gives PyTorch 1.13 for /usr/bin/python3; the
+.safetensors files are written only when the `safetensors` package is importable.)
 
 Into packages/heads/test/fixtures/golden/:
   config.json                     the tiny heads config used
   draft.pt / main.pt              torch.save({"config", "state_dict"}) via save_head
-  draft.safetensors / main.safetensors   the same weights, config in the metadata
+  draft.safetensors / main.safetensors   the same weights, config in the metadata (if safetensors)
   main_fp16.pt                    the main head's state_dict (bare, no config) in float16
   io.json                         fixed inputs and PyTorch's outputs:
       features [B,F], tokens [B,C,H,L], draft_logits [B,C,H,k,K], main_logits [B,C,H,L,K],
@@ -51,8 +54,13 @@ def main():
 
     save_head(draft, os.path.join(OUT, "draft.pt"))
     save_head(head, os.path.join(OUT, "main.pt"))
-    save_head(draft, os.path.join(OUT, "draft.safetensors"))
-    save_head(head, os.path.join(OUT, "main.safetensors"))
+    try:
+        import safetensors  # noqa: F401
+    except ImportError:
+        print("safetensors is not installed: .safetensors goldens not written")
+    else:
+        save_head(draft, os.path.join(OUT, "draft.safetensors"))
+        save_head(head, os.path.join(OUT, "main.safetensors"))
     torch.save({k: v.half() for k, v in head.state_dict().items()}, os.path.join(OUT, "main_fp16.pt"))
     with open(os.path.join(OUT, "config.json"), "w") as f:
         json.dump(CFG, f, indent=1)
