@@ -1,23 +1,35 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './fixtures.ts';
+import { parseEvalFlags } from '../src/cli/eval-flags.ts';
+import { runEval } from '../src/commands/run-eval.ts';
+import { collectProgress, runCli, tempDir } from './fixtures.ts';
 
 const root = tempDir('flags');
 
 describe('rsd-eval eval: bad flags stop before any work', () => {
-  it.each([
-    [['--suite', 'libero_fake'], /error \[INVALID_FLAG\]: --suite: unknown suite "libero_fake"/],
-    [['--trials', '0'], /error \[INVALID_FLAG\]: --trials: must be in \[1, 50\], got 0/],
-    [['--bundle', join(root, 'no-such-bundle')], /error \[MISSING_BUNDLE\]: --bundle .*no-such-bundle: no such folder/],
-    [['--trails', '3'], /error \[INVALID_FLAG\]: Unknown option '--trails'/],
-  ])('%j → exit 2 with a clear message, no output folder', async (args, message) => {
-    const out = join(root, args.join('_').replace(/[^a-z0-9_]/gi, ''));
-    const r = await runCli([...args, '--out', out]);
+  it('--trials 0 → exit 2 with a clear message, no output folder', async () => {
+    const out = join(root, 'zero');
+    const r = await runCli(['--trials', '0', '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/error \[INVALID_FLAG\]: --trials: must be in \[1, 50\], got 0/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it.each([
+    [{ suite: 'libero_fake' }, 'INVALID_FLAG', /--suite: unknown suite "libero_fake" \(known: embedded_spatial, libero_spatial/],
+    [{ bundle: join(root, 'no-such-bundle') }, 'MISSING_BUNDLE', /--bundle .*no-such-bundle: no such folder/],
+    [{}, 'MISSING_BUNDLE', /the shipped embedded model is not in this checkout: pass --bundle/],
+  ])('%j → %s before any work', async (flags, code, message) => {
+    const out = join(root, `out-${JSON.stringify(flags).replace(/[^a-z0-9]/gi, '')}`);
+    const p = runEval({ ...flags, out }, { progress: collectProgress(), defaultBundleDir: join(root, 'models', 'embedded_spatial') });
+    await expect(p).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('an unknown option is refused by name', () => {
+    expect(() => parseEvalFlags(['--trails', '3'])).toThrow(/Unknown option '--trails'/);
+  });
 
   it('--help prints every flag and exits 0', async () => {
     const r = await runCli(['--help']);
