@@ -123,7 +123,7 @@ export function buildSceneXml(): string {
     <geom name="floor" type="plane" pos="0 0 -0.8" size="3 3 0.1" rgba="0.45 0.45 0.47 1"/>
     <geom name="table" class="visual" type="box" pos="${v3(0, 0, -t.thickness / 2)}" size="${v3(t.halfX, t.halfY, t.thickness / 2)}" rgba="0.78 0.7 0.58 1"/>
     <geom name="table_surface" type="plane" size="0 0 1" group="${COLLISION_ONLY_GROUP}" rgba="0 0 0 0"/>
-    <camera name="${CAMERA.agentview}" pos="0.8 0 0.62" xyaxes="0 1 0 -0.559 0 0.829" fovy="52"/>
+    <camera name="${CAMERA.agentview}" pos="0.58 0 0.7" xyaxes="0 1 0 -0.739 0 0.674" fovy="50"/>
     <body name="${BODY.plate}" pos="0 0 0">
       <geom type="cylinder" pos="${v3(0, 0, pl.height / 2)}" size="${f(pl.radius)} ${f(pl.height / 2)}" rgba="0.93 0.93 0.9 1"/>
       <geom class="visual" type="cylinder" pos="${v3(0, 0, pl.height)}" size="${f(pl.radius * 0.62)} 0.0005" rgba="0.82 0.83 0.86 1"/>
