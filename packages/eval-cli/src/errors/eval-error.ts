@@ -4,10 +4,8 @@ const marker = Symbol.for('@rsd/eval-cli/error');
 export type EvalErrorCode =
   | 'INVALID_FLAG'
   | 'MISSING_BUNDLE'
-  | 'NOT_BUILT'
   | 'RESUME_MISMATCH'
   | 'INVALID_LOG'
-  | 'DEPENDENCY_MISSING'
   | 'POLICY_FAILED'
   | 'MODEL_LOAD_FAILED'
   | 'WORKER_FAILED'

@@ -101,10 +101,10 @@ export class EpisodeSlot {
   }
 }
 
-const FATAL_CODES: ReadonlySet<string> = new Set(['INVALID_FLAG', 'DEPENDENCY_MISSING', 'MISSING_BUNDLE', 'MODEL_LOAD_FAILED']);
+const FATAL_CODES: ReadonlySet<string> = new Set(['INVALID_FLAG', 'MISSING_BUNDLE', 'MODEL_LOAD_FAILED']);
 
 /**
- * Setup errors that no retry can fix (a wrong flag, a missing dependency, a caller mistake) end
+ * Setup errors that no retry can fix (a wrong flag, a model that does not load, a caller mistake) end
  * the run instead of turning every episode into an `error` record.
  */
 export function isFatalSetupError(error: unknown): boolean {

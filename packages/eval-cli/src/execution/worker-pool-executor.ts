@@ -83,7 +83,7 @@ export class WorkerPoolExecutor implements EpisodeExecutor {
           } else if (m.type === 'log') {
             this.#log(m.line);
           } else if (m.type === 'fatal') {
-            const code = m.code === 'INVALID_FLAG' || m.code === 'DEPENDENCY_MISSING' || m.code === 'MISSING_BUNDLE' || m.code === 'MODEL_LOAD_FAILED' ? m.code : 'WORKER_FAILED';
+            const code = m.code === 'INVALID_FLAG' || m.code === 'MISSING_BUNDLE' || m.code === 'MODEL_LOAD_FAILED' ? m.code : 'WORKER_FAILED';
             fail(new EvalError(code, `worker ${index}: ${m.message}`, { subject: `worker ${index}` }));
           }
         });
