@@ -100,7 +100,7 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
   const totals = new Map(config.modes.map((m) => [m, plan.filter((j) => j.mode === m).length] as const));
   progress.start(totals, previous.filter((r) => r.status === 'ok'));
   const writer = new EpisodeLogWriter(logPath);
-  const executor = (deps.createExecutor ?? defaultExecutor)(config, bundle.manifest.backbone.image, (line) => stream.write(`${line}\n`));
+  const executor = (deps.createExecutor ?? defaultExecutor)(config, bundle.manifest.backbone.image, (line) => progress.log(line));
   let ran = 0;
   try {
     await executor.runAll(todo, (record: EpisodeRecord) => {

@@ -36,4 +36,17 @@ describe('ProgressReporter', () => {
     expect(last).toMatch(/rsd +\[\.{30}\] 0\/4/);
     expect(out).toContain('\x1b[1A');
   });
+
+  it('writes log lines above the bars on a TTY and plainly when piped', () => {
+    let tty = '';
+    const p = new ProgressReporter({ write: (s) => void (tty += s), isTTY: true }, () => 0);
+    p.start(totals, []);
+    p.log('[worker 0] running on cpu');
+    expect(tty).toMatch(/\x1b\[1A\r\x1b\[J\[worker 0\] running on cpu\n\r\x1b\[2Kbaseline/);
+    let piped = '';
+    const q = new ProgressReporter({ write: (s) => void (piped += s), isTTY: false }, () => 0);
+    q.start(totals, []);
+    q.log('hello');
+    expect(piped).toBe('hello\n');
+  });
 });

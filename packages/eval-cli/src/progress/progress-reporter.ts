@@ -66,6 +66,18 @@ export class ProgressReporter {
     );
   }
 
+  /** A log line (e.g. a worker's): on a TTY written above the bars, which are then redrawn. */
+  log(line: string): void {
+    if (!this.#stream.isTTY || this.#drawn === 0) {
+      this.#stream.write(`${line}\n`);
+      return;
+    }
+    const up = this.#drawn > 1 ? `\x1b[${this.#drawn - 1}A` : '';
+    this.#stream.write(`${up}\r\x1b[J${line}\n`);
+    this.#drawn = 0;
+    this.#draw();
+  }
+
   /** Ends the bars (a newline on a TTY). */
   finish(): void {
     if (this.#stream.isTTY && this.#drawn > 0) this.#stream.write('\n');
