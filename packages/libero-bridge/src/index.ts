@@ -29,7 +29,7 @@ export { bowlOnPlate, bowlReleased, isSuccess } from './embedded/success.ts';
 export { CONTROL } from './embedded/hand-control.ts';
 export { runRollouts } from './embedded/rollout.ts';
 export type { RolloutJob, RolloutOptions, RolloutResult } from './embedded/rollout.ts';
-export { runRolloutsInWorker } from './embedded/run-rollouts-in-worker.ts';
+export { runRolloutsInWorker, runTimedRolloutsInWorker } from './embedded/run-rollouts-in-worker.ts';
 export { ScriptedExpert } from './expert/scripted-expert.ts';
 export type { ExpertPhase, ExpertStyle } from './expert/scripted-expert.ts';
 export { encodePng } from './render/encode-png.ts';

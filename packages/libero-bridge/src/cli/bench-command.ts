@@ -4,7 +4,7 @@ import { EMBEDDED_SPATIAL_NAME } from '../embedded/embedded-spatial-suite.ts';
 import { CONTROL } from '../embedded/hand-control.ts';
 import { mixSeed } from '../embedded/prng.ts';
 import { runRollouts, type RolloutJob } from '../embedded/rollout.ts';
-import { runRolloutsInWorker } from '../embedded/run-rollouts-in-worker.ts';
+import { runTimedRolloutsInWorker } from '../embedded/run-rollouts-in-worker.ts';
 
 export interface BenchOptions {
   /** Episodes per measurement (physics-only runs; image runs use a quarter). Default 20. */
@@ -74,14 +74,16 @@ export async function runBench(options: BenchOptions = {}, deps: BenchDeps = {})
     log(`render ${size}x${size}: ${renderMs[String(size) as '64']?.toFixed(1)} ms/frame`);
   }
 
-  log(`worker threads: ${n} episodes on 1 thread, then on 2…`);
+  log(`worker threads: ${n} episodes on 1 thread, then on 2 (each after a warm-up)…`);
   const work = jobs(n, 10);
-  t = now();
-  await runRolloutsInWorker(work);
-  const one = n / ((now() - t) / 1000);
-  t = now();
-  await Promise.all([runRolloutsInWorker(work.filter((_, i) => i % 2 === 0)), runRolloutsInWorker(work.filter((_, i) => i % 2 === 1))]);
-  const two = n / ((now() - t) / 1000);
+  const warm = jobs(6, 40);
+  const single = await runTimedRolloutsInWorker(work, {}, warm);
+  const one = n / single.seconds;
+  const halves = await Promise.all([
+    runTimedRolloutsInWorker(work.filter((_, i) => i % 2 === 0), {}, warm),
+    runTimedRolloutsInWorker(work.filter((_, i) => i % 2 === 1), {}, warm),
+  ]);
+  const two = n / Math.max(...halves.map((h) => h.seconds));
 
   log(`memory: ${resets} resets…`);
   const env = await createEmbeddedEnv({ imageSize: 64 });

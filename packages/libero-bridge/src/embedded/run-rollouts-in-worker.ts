@@ -23,14 +23,26 @@ function spawnRolloutWorker(workerData: unknown): Worker {
 }
 
 /** Runs rollouts in a fresh worker thread (its own MuJoCo instance) and resolves with their results. */
-export function runRolloutsInWorker(jobs: readonly RolloutJob[], options: RolloutOptions = {}): Promise<RolloutResult[]> {
+export async function runRolloutsInWorker(jobs: readonly RolloutJob[], options: RolloutOptions = {}): Promise<RolloutResult[]> {
+  return (await runTimedRolloutsInWorker(jobs, options)).results;
+}
+
+/**
+ * Like `runRolloutsInWorker`, after `warmup` untimed episodes in the same worker; `seconds` is
+ * the wall time of `jobs` alone, measured inside the worker (no thread start-up, no tier-up).
+ */
+export function runTimedRolloutsInWorker(
+  jobs: readonly RolloutJob[],
+  options: RolloutOptions = {},
+  warmup: readonly RolloutJob[] = [],
+): Promise<{ results: RolloutResult[]; seconds: number }> {
   return new Promise((resolve, reject) => {
-    const worker = spawnRolloutWorker({ jobs, options });
+    const worker = spawnRolloutWorker({ jobs, options, warmup });
     let settled = false;
-    worker.once('message', (msg: { ok: boolean; results?: RolloutResult[]; error?: string }) => {
+    worker.once('message', (msg: { ok: boolean; results?: RolloutResult[]; seconds?: number; error?: string }) => {
       settled = true;
       void worker.terminate();
-      if (msg.ok && msg.results) resolve(msg.results);
+      if (msg.ok && msg.results) resolve({ results: msg.results, seconds: msg.seconds ?? Number.NaN });
       else reject(new BridgeError('SIMULATION_FAILED', `rollout worker failed: ${msg.error ?? 'no result'}`, { subject: 'worker' }));
     });
     worker.once('error', (error) => {
