@@ -22,10 +22,11 @@ describe('rfsq CLI', () => {
     ]);
     expect(options).toMatchObject({
       data: ['a.hdf5', 'b.npy', 'dir'], variant: 'naive', layers: 4, levels: [8, 5, 5, 5], chunk: 10, epochs: 3,
-      batchSize: 64, seed: 9, out: 'o', resume: true, hidden: [32, 16], latentDim: 7,
+      batchSize: 64, seed: 9, out: 'o', resume: true, hidden: [32, 16], latentDim: 4,
     });
     expect(json).toBe(true);
     expect(parseTrainArgs(['--bs', '32']).options.batchSize).toBe(32);
+    expect(parseTrainArgs([]).options.latentDim).toBe(7);
     expect(() => parseTrainArgs(['--bs', '32', '--batch-size', '64'])).toThrowError(/disagree/);
     expect(() => parseTrainArgs(['--layers', 'eight'])).toThrowError(/--layers must be a number, got "eight"/);
   });

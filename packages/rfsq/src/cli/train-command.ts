@@ -77,14 +77,16 @@ export function parseTrainArgs(argv: readonly string[]): { options: TrainRfsqOpt
   if (values['batch-size'] !== undefined && values.bs !== undefined && values['batch-size'] !== values.bs) {
     throw new RangeError(`--batch-size ${values['batch-size']} and --bs ${values.bs} disagree`);
   }
+  const levelList = values.levels === undefined ? d.levels : list(values.levels).map((s) => num(s, 'levels', NaN));
   const options: TrainRfsqOptions = {
     ...d,
     data: list(values.data),
     out: values.out ?? '',
     variant: (values.variant ?? d.variant) as RfsqVariant,
     layers: num(values.layers, 'layers', d.layers),
-    levels: values.levels === undefined ? d.levels : list(values.levels).map((s) => num(s, 'levels', NaN)),
-    latentDim: num(values['latent-dim'], 'latent-dim', d.latentDim),
+    levels: levelList,
+    // a per-dim level list fixes H unless --latent-dim says otherwise (then validation names the clash)
+    latentDim: num(values['latent-dim'], 'latent-dim', levelList.length > 1 ? levelList.length : d.latentDim),
     chunk: num(values.chunk, 'chunk', d.chunk),
     stride: num(values.stride, 'stride', d.stride),
     actionDim: num(values['action-dim'], 'action-dim', d.actionDim),

@@ -81,6 +81,22 @@ describe('trainRfsq', () => {
     expect(params.layerShifts).toEqual([0, 0, 0]);
   });
 
+  it('trains per-dim levels (FSQ-paper style) and refuses to replace a folder that is not an RFSQ output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rfsq-levels-'));
+    const out = join(dir, 'levels');
+    await trainRfsq(tiny(out, { levels: [8, 5, 5], latentDim: 3, epochs: 1 }), deps);
+    const { params } = loadRfsqParams(out);
+    expect(params.config).toMatchObject({ H: 3, K: 8, levels: [8, 5, 5] });
+    const tokens = new RfsqTokenizer(params).encode(new Float32Array(2 * 56));
+    tokens.forEach((c, i) => expect(c).toBeLessThan([8, 5, 5][Math.floor(i / 3) % 3]!));
+
+    writeFileSync(join(dir, 'keep.txt'), 'x');
+    const error = await trainRfsq(tiny(dir), deps).then(() => undefined, (e: unknown) => e);
+    expect((error as RfsqError).code).toBe('INVALID_CONFIG');
+    expect((error as Error).message).toMatch(/exists and is not an RFSQ output/);
+    expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).toBe('x');
+  });
+
   describe('bad input: an error naming file and field, nothing written to --out', () => {
     const base = () => join(mkdtempSync(join(tmpdir(), 'rfsq-bad-')), 'out');
     const h5 = async (dir: string, build: (f: InstanceType<typeof h5wasm.File>) => void) => {

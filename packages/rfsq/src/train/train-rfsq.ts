@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { computeActionNormalization, normalizeActions } from '../core/action-normalization.ts';
 import type { ActionNormalization } from '../core/action-normalization.ts';
@@ -55,6 +55,9 @@ export async function trainRfsq(options: TrainRfsqOptions, deps: TrainRfsqDeps):
   const now = deps.now ?? (() => performance.now());
   validateTrainOptions(options);
   const out = resolve(options.out);
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new RfsqError('INVALID_CONFIG', `--out ${out} is a file, not a directory`, { subject: '--out' });
+  }
   if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, RFSQ_JSON_FILE))) {
     throw new RfsqError('INVALID_CONFIG', `--out ${out} exists and is not an RFSQ output (no ${RFSQ_JSON_FILE}); refusing to replace it`, {
       subject: '--out',
