@@ -38,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(TRAIN_HELP);
         return 0;
       }
-      const r = await runTrain(options, { log });
+      const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : undefined;
+      const r = await runTrain(options, { log, ...(progress ? { progress } : {}) });
       const a = r.report.draftVsMainGreedy;
       process.stdout.write(
         json

@@ -141,6 +141,8 @@ export async function runTrain(
   options: TrainCommandOptions,
   deps: {
     log: (line: string) => void;
+    /** TTY status line (see TrainHeadsDeps.progress). */
+    progress?: (line: string) => void;
     selectBackend?: (o: { prefer?: TfBackendName; log: (l: string) => void }) => Promise<SelectedTfBackend>;
   },
 ): Promise<TrainHeadsResult> {
@@ -192,6 +194,11 @@ export async function runTrain(
       resume: options.resume,
       softWeight: options.softWeight,
     },
-    { tf: selected.tf, backend: selected.backend, log: deps.log },
+    {
+      tf: selected.tf,
+      backend: selected.backend,
+      log: deps.log,
+      ...(deps.progress ? { progress: deps.progress } : {}),
+    },
   );
 }

@@ -66,7 +66,16 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 describe('trainHeads', () => {
   it('learns: main loss falls, draft agrees with main greedy far above chance, outputs are consistent', async () => {
-    const { report, files } = await trainHeads(base(join(root, 'a')), { tf, backend: 'test', ...quiet });
+    const status: string[] = [];
+    const { report, files } = await trainHeads(base(join(root, 'a')), {
+      tf,
+      backend: 'test',
+      ...quiet,
+      progress: (l) => status.push(l),
+    });
+    // 72 train samples / minibatch 16 = 5 batches per epoch, then a clear
+    expect(status.slice(0, 6)).toEqual([1, 2, 3, 4, 5].map((b) => `[heads] main  epoch 1/6 batch ${b}/5`).concat(['']));
+    expect(status.filter((l) => l === '')).toHaveLength(12);
     const mainHistory = report.history.filter((h) => (h as { phase: string }).phase === 'main') as {
       trainLoss: number;
     }[];

@@ -45,6 +45,11 @@ export interface TrainHeadsDeps {
   /** Name of the TF.js backend in use (printed and recorded). */
   readonly backend: string;
   readonly log: (line: string) => void;
+  /**
+   * Within-epoch progress (a TTY status line); called with '' to clear it before each epoch's
+   * log line. Omit when output is piped: then only one line per epoch is printed.
+   */
+  readonly progress?: (line: string) => void;
 }
 
 export interface TrainReport {
@@ -76,7 +81,18 @@ export interface TrainHeadsResult {
 
 type Tensor = TfModule.Tensor;
 
-const CONFIG_FIELDS = ['F', 'C', 'H', 'L', 'K', 'draftLayers', 'mainWidth', 'mainDepth', 'draftWidth', 'draftDepth'] as const;
+const CONFIG_FIELDS = [
+  'F',
+  'C',
+  'H',
+  'L',
+  'K',
+  'draftLayers',
+  'mainWidth',
+  'mainDepth',
+  'draftWidth',
+  'draftDepth',
+] as const;
 
 /** Mean cross-entropy of logits [..., K] against integer targets (same leading shape). */
 function crossEntropy(tf: Tf, logits: Tensor, targets: Tensor, K: number): TfModule.Scalar {
@@ -266,12 +282,17 @@ export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDep
       const opt = await makeOptimizer(state.optimizer);
       for (let epoch = state.epoch; epoch < options.mainEpochs; epoch++) {
         let sum = 0;
-        for (const rows of batches(shuffled(train, options.seed + 7919 * (epoch + 1)), options.batchSize)) {
+        const mainBatches = batches(shuffled(train, options.seed + 7919 * (epoch + 1)), options.batchSize);
+        for (const [bi, rows] of mainBatches.entries()) {
+          deps.progress?.(
+            `[heads] main  epoch ${epoch + 1}/${options.mainEpochs} batch ${bi + 1}/${mainBatches.length}`,
+          );
           const { f, t } = batchTensors(rows);
           const cost = opt.minimize(() => crossEntropy(tf, main.apply(f, t), t, K), true, main.variables)!;
           sum += cost.dataSync()[0]! * rows.length;
           tf.dispose([f, t, cost]);
         }
+        deps.progress?.('');
         const m = mainMetrics();
         history.push({ phase: 'main', epoch: epoch + 1, trainLoss: sum / train.length, ...m });
         log(
@@ -350,7 +371,11 @@ export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDep
       const opt = await makeOptimizer(state.optimizer);
       for (let epoch = state.epoch; epoch < options.draftEpochs; epoch++) {
         let sum = 0;
-        for (const rows of batches(shuffled(train, options.seed + 104729 * (epoch + 1)), options.batchSize)) {
+        const draftBatches = batches(shuffled(train, options.seed + 104729 * (epoch + 1)), options.batchSize);
+        for (const [bi, rows] of draftBatches.entries()) {
+          deps.progress?.(
+            `[heads] draft epoch ${epoch + 1}/${options.draftEpochs} batch ${bi + 1}/${draftBatches.length}`,
+          );
           const f = tf.tensor2d(
             gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
             [rows.length, F],
@@ -379,6 +404,7 @@ export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDep
           sum += cost.dataSync()[0]! * rows.length;
           tf.dispose([f, t, soft, cost]);
         }
+        deps.progress?.('');
         const a = draftAcceptance(val);
         history.push({
           phase: 'draft',
