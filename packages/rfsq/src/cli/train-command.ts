@@ -21,7 +21,7 @@ Usage: npx nx run rfsq:train --data <file|dir>... --out <dir> [options]
   --stride <s>         steps between chunk starts           (default 1)
   --action-dim <A>     action width                         (default 7)
   --epochs <n>         epochs (with --resume: total to reach) (default 30)
-  --batch-size <n>     (default 256); alias --bs <n>: Nx keeps --batch-size for itself, so
+  --batch-size <n>     (default 128); alias --bs <n>: Nx keeps --batch-size for itself, so
                        through 'npx nx run' write --bs, or pass flags after '--'
   --lr <x>             Adam learning rate                   (default 0.001)
   --hidden <list>      encoder hidden widths, decoder mirrored (default 256,256)

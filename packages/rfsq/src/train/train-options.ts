@@ -23,7 +23,7 @@ export interface TrainRfsqOptions {
   readonly actionDim: number;
   /** --epochs (default 30); with --resume, the total to reach. */
   readonly epochs: number;
-  /** --batch-size (default 256). */
+  /** --batch-size (default 128). */
   readonly batchSize: number;
   /** --lr Adam learning rate (default 1e-3). */
   readonly learningRate: number;
@@ -56,7 +56,7 @@ export const TRAIN_DEFAULTS: Omit<TrainRfsqOptions, 'data' | 'out'> = {
   stride: 1,
   actionDim: 7,
   epochs: 30,
-  batchSize: 256,
+  batchSize: 128,
   learningRate: 1e-3,
   hidden: [256, 256],
   seed: 0,
