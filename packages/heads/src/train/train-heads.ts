@@ -27,17 +27,18 @@ export interface TrainHeadsOptions {
   readonly draftEpochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
-  readonly seed: number;
-  /** Share of samples held out for validation (0 < v < 1). */
-  readonly valFraction: number;
-  /** Continue from `outDir/checkpoint.safetensors` when it exists. */
-  readonly resume: boolean;
+  /** Default 0. */
+  readonly seed?: number;
+  /** Share of samples held out for validation (0 < v < 1; default 0.1). */
+  readonly valFraction?: number;
+  /** Continue from `outDir/checkpoint.safetensors` when it exists (default false). */
+  readonly resume?: boolean;
   /**
    * Weight of the soft distillation term: cross-entropy of the draft against the softmax of the
    * main head's logits at each greedy step, added to the hard cross-entropy against main's greedy
-   * tokens. 0 = hard targets only.
+   * tokens. 0 = hard targets only; default 1.
    */
-  readonly softWeight: number;
+  readonly softWeight?: number;
 }
 
 export interface TrainHeadsDeps {
@@ -164,7 +165,14 @@ function toPytorchSafetensors(
  * the engine will see) and the expected accepted layers / main passes. A checkpoint is written
  * after every epoch; `resume` continues from it. Writes ONNX and PyTorch-named safetensors.
  */
-export async function trainHeads(options: TrainHeadsOptions, deps: TrainHeadsDeps): Promise<TrainHeadsResult> {
+export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps): Promise<TrainHeadsResult> {
+  const options = {
+    ...given,
+    seed: given.seed ?? 0,
+    valFraction: given.valFraction ?? 0.1,
+    resume: given.resume ?? false,
+    softWeight: given.softWeight ?? 1,
+  };
   const { config: cfg, data, outDir } = options;
   const { tf, log } = deps;
   for (const f of ['mainEpochs', 'draftEpochs', 'batchSize'] as const) {
