@@ -1,8 +1,27 @@
 import * as ort from 'onnxruntime-node';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { RsdError } from '../errors/rsd-error.ts';
 import type { ExecutionProvider, InferenceBackend, ModelSession, SessionOptions, TensorValue, ValueSignature } from './inference-backend.ts';
 
 const DEFAULT_PROVIDERS: readonly ExecutionProvider[] = ['cuda', 'cpu'];
+
+/**
+ * Why the CUDA provider cannot load, or undefined when its library is installed. Checked on
+ * disk first, so a CPU-only install never makes ONNX Runtime print a failed CUDA load.
+ */
+function cudaProviderMissing(): string | undefined {
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const bin = join(root, 'bin');
+    const dirs = existsSync(bin) ? readdirSync(bin).map((napi) => join(bin, napi, process.platform, process.arch)) : [];
+    const found = dirs.some((d) => existsSync(d) && readdirSync(d).some((f) => /onnxruntime_providers_cuda/.test(f)));
+    return found ? undefined : `CUDA provider library not installed (no onnxruntime_providers_cuda in ${bin}; see docs/install.md)`;
+  } catch (error) {
+    return `cannot locate onnxruntime-node: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
 
 /**
  * ONNX Runtime (`onnxruntime-node`). Each session tries the providers in order and logs the one
@@ -24,6 +43,13 @@ export class OrtBackend implements InferenceBackend {
     for (const ep of providers) {
       if (ep !== 'cuda' && ep !== 'cpu') {
         throw new RsdError('INVALID_OPTIONS', `executionProviders: unknown provider ${JSON.stringify(ep)} (cuda or cpu)`, { subject: 'executionProviders' });
+      }
+      if (ep === 'cuda' && !this.unavailable.has('cuda')) {
+        const missing = cudaProviderMissing();
+        if (missing !== undefined) {
+          this.unavailable.set('cuda', missing);
+          log(`rsd-engine: ${file}: execution provider cuda unavailable (${missing}); trying the next one`);
+        }
       }
       const known = this.unavailable.get(ep);
       if (known !== undefined) {
