@@ -88,7 +88,7 @@ export async function runBench(options: BenchOptions, deps: { log: (line: string
   const norm = computeActionNormalization(chunks, 7);
   const model = new RfsqTfModel(selected.tf, { ...params, actionNormalization: norm });
   const silent = { step: () => {}, epoch: () => {}, done: () => {} };
-  const train = runTrainLoop(
+  const train = await runTrainLoop(
     selected.tf,
     model,
     normalizeActions(chunks, norm),

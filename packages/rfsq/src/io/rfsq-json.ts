@@ -29,8 +29,21 @@ export interface RfsqJson {
   readonly [extra: string]: unknown;
 }
 
-/** Serializes params into `rfsq.json` text and the `rfsq_weights.bin` bytes. */
-export function serializeRfsqParams(params: RfsqParams, extra: Record<string, unknown> = {}): { json: string; weights: Uint8Array } {
+/** A float32 tensor stored next to the weights (e.g. optimizer state in a checkpoint). */
+export interface StoredTensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+/**
+ * Serializes params into `rfsq.json` text and the `rfsq_weights.bin` bytes. `extraTensors`
+ * (names must not start with `encoder.`/`decoder.`) are stored in the same file.
+ */
+export function serializeRfsqParams(
+  params: RfsqParams,
+  extra: Record<string, unknown> = {},
+  extraTensors: ReadonlyMap<string, StoredTensor> = new Map(),
+): { json: string; weights: Uint8Array } {
   validateRfsqParams(params);
   const tensors: TensorEntry[] = [];
   const parts: Float32Array[] = [];
@@ -45,6 +58,10 @@ export function serializeRfsqParams(params: RfsqParams, extra: Record<string, un
       add(`${side}.${i}.weight`, [l.inDim, l.outDim], l.weight);
       add(`${side}.${i}.bias`, [l.outDim], l.bias);
     });
+  }
+  for (const [name, t] of extraTensors) {
+    if (/^(encoder|decoder)\./.test(name)) throw new RangeError(`extra tensor name "${name}" clashes with the weights`);
+    add(name, [...t.shape], t.data);
   }
   const weights = new Uint8Array(offset);
   let o = 0;
@@ -73,7 +90,7 @@ export function sha256Hex(bytes: Uint8Array): string {
  * Loads a tokenizer saved in `dir` (`rfsq.json` + `rfsq_weights.bin`). Every problem is an
  * RfsqError naming the file and field.
  */
-export function loadRfsqParams(dir: string): { params: RfsqParams; json: RfsqJson } {
+export function loadRfsqParams(dir: string): { params: RfsqParams; json: RfsqJson; extraTensors: Map<string, StoredTensor> } {
   const jsonFile = join(dir, RFSQ_JSON_FILE);
   if (!existsSync(jsonFile)) throw new RfsqError('IO_ERROR', `${jsonFile}: does not exist`, { subject: jsonFile });
   let doc: RfsqJson;
@@ -124,5 +141,10 @@ export function loadRfsqParams(dir: string): { params: RfsqParams; json: RfsqJso
   } catch (cause) {
     throw new RfsqError('INVALID_CONFIG', `${jsonFile}: ${(cause as Error).message}`, { subject: jsonFile, cause });
   }
-  return { params, json: doc };
+  const extraTensors = new Map<string, StoredTensor>();
+  for (const t of doc.weights.tensors) {
+    if (/^(encoder|decoder)\./.test(t.name)) continue;
+    extraTensors.set(t.name, { shape: t.shape, data: tensor(t.name, t.shape.reduce((a, b) => a * b, 1)) });
+  }
+  return { params, json: doc, extraTensors };
 }

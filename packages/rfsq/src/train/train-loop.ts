@@ -1,5 +1,6 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { RfsqError } from '../errors/rfsq-error.ts';
+import type { StoredTensor } from '../io/rfsq-json.ts';
 import { SeededPrng } from '../util/seeded-prng.ts';
 import type { RfsqTfModel } from '../tf/rfsq-tf-model.ts';
 import type { ProgressSink } from './progress-reporter.ts';
@@ -23,8 +24,10 @@ export interface TrainLoopOptions {
   readonly momentum: number;
   /** Robust: set every layer's statistics from the first batch before training (a fresh model). */
   readonly calibrate: boolean;
-  /** Called after every epoch (checkpoints). */
-  readonly onEpoch?: (epoch: number, loss: number) => void;
+  /** Adam's state to continue from (as passed to `onEpoch`), when resuming. */
+  readonly optimizerState?: readonly StoredTensor[];
+  /** Called after every epoch with Adam's state (checkpoints). */
+  readonly onEpoch?: (epoch: number, loss: number, optimizerState: StoredTensor[]) => void;
 }
 
 export interface TrainLoopResult {
@@ -42,20 +45,34 @@ export interface TrainLoopResult {
  * current fixed values, never the batch's own statistics. At the freeze epoch (or at the end when
  * nothing is frozen) the statistics are recomputed exactly, layer by layer, on up to 4096 chunks.
  */
-export function runTrainLoop(
+export async function runTrainLoop(
   tf: Tf,
   model: RfsqTfModel,
   xn: Float32Array,
   options: TrainLoopOptions,
   progress: ProgressSink,
   now: () => number,
-): TrainLoopResult {
+): Promise<TrainLoopResult> {
   const width = model.config.C * model.config.A;
   const N = xn.length / width;
   const robust = model.config.variant === 'robust';
   const L = model.config.L;
   const optimizer = tf.train.adam(options.learningRate);
-  const rng = new SeededPrng(options.seed * 7919 + options.startEpoch);
+  if (options.optimizerState) {
+    const [iter, ...moments] = options.optimizerState;
+    const tensors = [
+      { name: 'iter', tensor: tf.scalar(iter!.data[0]!, 'int32') },
+      ...moments.map((t, i) => ({ name: `moment_${i}`, tensor: tf.tensor(t.data, [...t.shape]) })),
+    ];
+    await optimizer.setWeights(tensors);
+    tf.dispose(tensors.map((t) => t.tensor));
+  }
+  const optimizerState = async (): Promise<StoredTensor[]> => {
+    const weights = await optimizer.getWeights();
+    const out = weights.map((w) => ({ shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) }));
+    weights[0]!.tensor.dispose(); // the iteration count is a fresh scalar; the moments belong to Adam
+    return out;
+  };
   const order = Int32Array.from({ length: N }, (_, i) => i);
   const batch = Math.min(options.batchSize, N);
   const stepsPerEpoch = Math.ceil(N / batch);
@@ -90,7 +107,7 @@ export function runTrainLoop(
     xb.dispose();
   };
   if (robust && options.calibrate) {
-    rng.shuffle(order);
+    new SeededPrng(options.seed * 7919 + 104729).shuffle(order);
     calibrate(batch);
   }
 
@@ -99,7 +116,9 @@ export function runTrainLoop(
   let steps = 0;
   let samples = 0;
   for (let epoch = options.startEpoch; epoch < options.epochs; epoch++) {
-    rng.shuffle(order);
+    // Each epoch's order depends on (seed, epoch) only, so a resumed run repeats an uninterrupted one.
+    order.forEach((_, i) => (order[i] = i));
+    new SeededPrng(options.seed * 7919 + epoch).shuffle(order);
     const updating = robust && epoch < freezeEpoch;
     // Freezing: one exact pass over up to 4096 chunks replaces the running statistics, and the
     // remaining epochs train the decoder against these fixed values.
@@ -146,7 +165,7 @@ export function runTrainLoop(
       samplesPerSecond: samples / Math.max(elapsed / 1000, 1e-9),
       etaMs: (elapsed / steps) * (totalSteps - steps),
     });
-    options.onEpoch?.(epoch, loss);
+    if (options.onEpoch) options.onEpoch(epoch, loss, await optimizerState());
   }
   if (robust && freezeEpoch >= options.epochs && options.epochs > options.startEpoch) calibrate(CALIBRATION_CHUNKS);
   optimizer.dispose();

@@ -69,6 +69,25 @@ describe('trainRfsq', () => {
     expect(loadRfsqParams(out).json.training).toMatchObject({ epochs: 3, resumed_from: out });
   });
 
+  it('--resume after a crash continues from the checkpoint (weights, layer norm, Adam) like an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rfsq-resume-'));
+    const straight = join(dir, 'straight');
+    await trainRfsq(tiny(straight, { epochs: 3 }), deps);
+    const crashed = join(dir, 'crashed');
+    const crashing = { ...silent, epoch: ({ epoch }: { epoch: number }) => { if (epoch === 1) throw new Error('power cut'); } };
+    await expect(trainRfsq(tiny(crashed, { epochs: 3 }), { ...deps, progress: crashing })).rejects.toThrowError('power cut');
+    expect(existsSync(crashed)).toBe(false);
+    const checkpoint = loadRfsqParams(join(`${crashed}.partial`, 'checkpoint'));
+    expect(checkpoint.json.training).toMatchObject({ epochs: 1 });
+    expect([...checkpoint.extraTensors.keys()][0]).toBe('optimizer.0000');
+    const resumed = await trainRfsq(tiny(crashed, { epochs: 3, resume: true }), deps);
+    expect(resumed.epochLosses).toHaveLength(2);
+    const a = loadRfsqParams(straight).params;
+    const b = loadRfsqParams(crashed).params;
+    b.decoder.forEach((layer, i) => layer.weight.forEach((w, j) => expect(Math.abs(w - a.decoder[i]!.weight[j]!)).toBeLessThan(1e-5)));
+    b.layerScales.forEach((s, l) => expect(s).toBeCloseTo(a.layerScales[l]!, 5));
+  });
+
   it('trains a naive tokenizer on .npy chunks with unit scales and zero shifts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rfsq-npy-train-'));
     const e = generateReachGraspEpisodes(2, 1);

@@ -13,6 +13,7 @@ import { renderReportSvg } from '../io/report-svg.ts';
 import { computeRfsqReport } from '../io/rfsq-report.ts';
 import type { RfsqReport } from '../io/rfsq-report.ts';
 import { loadRfsqParams, RFSQ_JSON_FILE, RFSQ_WEIGHTS_FILE, serializeRfsqParams, sha256Hex } from '../io/rfsq-json.ts';
+import type { StoredTensor } from '../io/rfsq-json.ts';
 import { exportRfsqOnnx, RFSQ_DECODER_FILE, RFSQ_ENCODER_FILE } from '../onnx/export-rfsq-onnx.ts';
 import { verifyRfsqOnnx } from '../onnx/verify-rfsq-onnx.ts';
 import { RfsqTfModel } from '../tf/rfsq-tf-model.ts';
@@ -73,14 +74,15 @@ export async function trainRfsq(options: TrainRfsqOptions, deps: TrainRfsqDeps):
   });
   const data = await loadActionDataset(options.data, { A: config.A, C: config.C, stride: options.stride });
 
-  let resumed: { params: RfsqParams; epochsDone: number; from: string } | undefined;
+  let resumed: { params: RfsqParams; epochsDone: number; from: string; optimizerState?: StoredTensor[] } | undefined;
   if (options.resume) {
     const from = existsSync(join(checkpointDir, RFSQ_JSON_FILE)) ? checkpointDir : existsSync(join(out, RFSQ_JSON_FILE)) ? out : undefined;
     if (!from) throw new RfsqError('IO_ERROR', `--resume: no checkpoint in ${checkpointDir} and no ${RFSQ_JSON_FILE} in ${out}`, { subject: '--resume' });
-    const { params, json } = loadRfsqParams(from);
+    const { params, json, extraTensors } = loadRfsqParams(from);
     checkSameConfig(params.config, config, join(from, RFSQ_JSON_FILE));
     const epochsDone = Number((json.training as { epochs?: unknown } | undefined)?.epochs ?? 0);
-    resumed = { params, epochsDone, from };
+    const adam = [...extraTensors.entries()].filter(([name]) => name.startsWith('optimizer.'));
+    resumed = { params, epochsDone, from, ...(adam.length > 0 ? { optimizerState: adam.map(([, t]) => t) } : {}) };
     deps.log(`[rfsq] resuming from ${from} after ${epochsDone} epochs`);
   }
   const actionNormalization: ActionNormalization = resumed?.params.actionNormalization ?? computeActionNormalization(data.rows, config.A);
@@ -95,7 +97,7 @@ export async function trainRfsq(options: TrainRfsqOptions, deps: TrainRfsqDeps):
   };
   let epochLosses: number[] = [];
   try {
-    const loop = runTrainLoop(
+    const loop = await runTrainLoop(
       tf,
       model,
       normalizeActions(train, actionNormalization),
@@ -109,12 +111,14 @@ export async function trainRfsq(options: TrainRfsqOptions, deps: TrainRfsqDeps):
         freezeFraction: options.freezeFraction,
         momentum: options.momentum,
         calibrate: resumed === undefined,
-        onEpoch: (epoch, loss) => {
+        ...(resumed?.optimizerState ? { optimizerState: resumed.optimizerState } : {}),
+        onEpoch: (epoch, loss, adam) => {
           epochLosses.push(loss);
-          writeDir(checkpointDir, serializeRfsqParams(model.toParams(actionNormalization), {
-            training: { epochs: epoch + 1, seed: options.seed, losses: epochLosses },
-            ...provenance,
-          }));
+          const state = new Map(adam.map((t, i) => [`optimizer.${String(i).padStart(4, '0')}`, t] as const));
+          writeDir(
+            checkpointDir,
+            serializeRfsqParams(model.toParams(actionNormalization), { training: { epochs: epoch + 1, seed: options.seed, losses: epochLosses }, ...provenance }, state),
+          );
         },
       },
       deps.progress,
