@@ -13,7 +13,8 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
   npx nx run heads:train --data <features.safetensors | dir with features.npy, tokens.npy> --out <dir>
                          [--config <heads.json>] [--K 7] [--k 3] [--main-width 256] [--main-depth 2]
                          [--draft-width 128] [--draft-depth 1] [--main-epochs 20] [--draft-epochs 20]
-                         [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--soft-weight 1] [--resume]
+                         [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--soft-weight 1]
+                         [--draft-init auto|main|random] [--resume]
                          [--backend tensorflow|wasm|cpu] [--json]
   npx nx run heads:train --synthetic <N> --out <dir> ...   (a synthetic dataset, for a smoke test)
 
@@ -22,6 +23,9 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
   --config    heads config JSON; flags override its fields; F, C, H, L come from the data
   --soft-weight  weight of the soft distillation term (draft vs main's softmax at each greedy
               step) added to the hard cross-entropy against main's greedy tokens; 0 = hard only
+  --draft-init  main: start the draft from the main head's layer-0 path (exact layer-0
+              agreement; needs draft depth = main depth, draft width >= main width / L);
+              random: seeded init; auto (default): main when the config allows it
   --resume    continue from <out>/checkpoint.safetensors (written after every epoch)
   --backend   force a TensorFlow.js backend (default: tensorflow, else wasm, else cpu; printed)
 
@@ -44,6 +48,7 @@ export interface TrainCommandOptions {
   readonly valFraction: number;
   readonly resume: boolean;
   readonly softWeight: number;
+  readonly draftInit: 'auto' | 'main' | 'random';
   readonly backend?: TfBackendName | undefined;
 }
 
@@ -69,6 +74,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       minibatch: s,
       lr: s,
       'soft-weight': s,
+      'draft-init': s,
       seed: s,
       val: s,
       backend: s,
@@ -90,11 +96,15 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
     valFraction: 0.1,
     resume: false,
     softWeight: 1,
+    draftInit: 'auto' as const,
   };
   if (help) return { options: base, json, help };
   if ((v.data === undefined) === (v.synthetic === undefined))
     throw new TypeError('exactly one of --data and --synthetic is required (see --help)');
   if (v.out === undefined || v.out === '') throw new TypeError('--out is required (see --help)');
+  if (v['draft-init'] !== undefined && !['auto', 'main', 'random'].includes(v['draft-init'])) {
+    throw new RangeError(`--draft-init must be auto, main or random, got "${v['draft-init']}"`);
+  }
   if (v.backend !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(v.backend)) {
     throw new RangeError(`--backend must be tensorflow, wasm or cpu, got "${v.backend}"`);
   }
@@ -126,6 +136,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       valFraction,
       resume: v.resume ?? false,
       softWeight: numberFlag(v['soft-weight'], 'soft-weight', 1, 'float', 0),
+      draftInit: (v['draft-init'] ?? 'auto') as 'auto' | 'main' | 'random',
       backend: v.backend as TfBackendName | undefined,
     },
     json,
@@ -193,6 +204,7 @@ export async function runTrain(
       valFraction: options.valFraction,
       resume: options.resume,
       softWeight: options.softWeight,
+      draftInit: options.draftInit,
     },
     {
       tf: selected.tf,

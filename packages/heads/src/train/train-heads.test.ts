@@ -125,6 +125,28 @@ describe('trainHeads', () => {
     expect(logs.filter((l) => l.includes('resuming'))).toHaveLength(2);
   });
 
+  it("draftInit main starts the draft from main's layer-0 path: layer 0 agrees before any draft epoch", async () => {
+    const deep = { ...cfg, draftDepth: 2, draftWidth: 8 }; // 24 main units / L = 3 → 8 degree-0 units
+    const logs: string[] = [];
+    const { report } = await trainHeads(
+      { ...base(join(root, 'init')), config: deep, mainEpochs: 3, draftEpochs: 0, draftInit: 'main' },
+      { tf, backend: 'test', log: (l) => logs.push(l) },
+    );
+    expect(report.draftVsMainGreedy.layerAgreement[0]).toBe(1);
+    expect(logs.some((l) => l.includes("main head's layer-0 path copied"))).toBe(true);
+    const random = await trainHeads(
+      { ...base(join(root, 'init-random')), config: deep, mainEpochs: 3, draftEpochs: 0, draftInit: 'random' },
+      { tf, backend: 'test', ...quiet },
+    );
+    expect(random.report.draftVsMainGreedy.layerAgreement[0]).toBeLessThan(1);
+    await expect(
+      trainHeads(
+        { ...base(join(root, 'init-bad')), mainEpochs: 1, draftEpochs: 0, draftInit: 'main' },
+        { tf, backend: 'test', ...quiet },
+      ),
+    ).rejects.toThrowError(/cfg.draftDepth/);
+  });
+
   it('refuses a dataset that does not fit the config, naming the field', async () => {
     const error = await trainHeads(
       { ...base(join(root, 'bad')), data: { ...data, F: 5 } },

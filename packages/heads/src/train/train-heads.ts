@@ -8,6 +8,7 @@ import { exportDraftOnnx } from '../export/export-draft-onnx.ts';
 import { exportMainOnnx } from '../export/export-main-onnx.ts';
 import type { HeadsConfig } from '../heads-config.ts';
 import { DraftHeadTf } from '../model/draft-head-tf.ts';
+import { draftFromMainLayer0 } from '../model/draft-from-main.ts';
 import { headParameterSpecs, type HeadArch } from '../model/head-parameters.ts';
 import { MainHeadTf } from '../model/main-head-tf.ts';
 import type { Tf } from '../model/tf-dense.ts';
@@ -39,6 +40,13 @@ export interface TrainHeadsOptions {
    * tokens. 0 = hard targets only; default 1.
    */
   readonly softWeight?: number;
+  /**
+   * How the draft starts: `main` copies the trained main head's layer-0 path into it
+   * ({@link draftFromMainLayer0}: layer-0 agreement is exact before distillation; needs
+   * draftDepth = mainDepth and draftWidth >= ceil(mainWidth / L)), `random` keeps the seeded
+   * init, `auto` (default) uses `main` when the config allows it. The choice is logged.
+   */
+  readonly draftInit?: 'auto' | 'main' | 'random';
 }
 
 export interface TrainHeadsDeps {
@@ -172,6 +180,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     valFraction: given.valFraction ?? 0.1,
     resume: given.resume ?? false,
     softWeight: given.softWeight ?? 1,
+    draftInit: given.draftInit ?? 'auto',
   };
   const { config: cfg, data, outDir } = options;
   const { tf, log } = deps;
@@ -224,7 +233,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     `[heads] backend ${deps.backend}; ${train.length} train / ${val.length} val samples; C=${C} H=${H} L=${L} K=${K} F=${F} k=${k}`,
   );
   const main = new MainHeadTf(tf, cfg, state.main);
-  const draft = new DraftHeadTf(tf, cfg, state.draft);
+  let draft = new DraftHeadTf(tf, cfg, state.draft);
   const history = [...state.history];
   try {
     const makeOptimizer = async (saved: TrainState['optimizer']) => {
@@ -312,6 +321,16 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       // the checkpoint stays at phase "main" until a draft epoch is done, so a larger
       // mainEpochs can still continue it
       state = { ...state, phase: 'draft', epoch: 0, optimizer: [] };
+      const copyable = cfg.draftDepth === cfg.mainDepth && cfg.draftWidth >= Math.ceil(cfg.mainWidth / L);
+      const init = options.draftInit === 'auto' ? (copyable ? 'main' : 'random') : options.draftInit;
+      if (init === 'main') {
+        const copied = draftFromMainLayer0(cfg, main.weights(), draft.weights());
+        draft.dispose();
+        draft = new DraftHeadTf(tf, cfg, copied);
+      }
+      log(
+        `[heads] draft init: ${init === 'main' ? "main head's layer-0 path copied" : 'random'} (draftInit ${options.draftInit})`,
+      );
     }
 
     // 2. the main head's greedy tokens of every sample (the distillation target)
