@@ -6,7 +6,7 @@ import { numberFlag } from './parse-number-flag.ts';
 export const BENCH_HELP = `heads bench — draft vs main latency per pass on ONNX Runtime CPU (random weights)
 
   npx nx run heads:bench [--F 1024] [--C 8] [--H 7] [--L 8] [--K 7] [--k 3] [--main-width 256]
-                         [--main-depth 2] [--draft-width 128] [--draft-depth 1] [--batches 1,8]
+                         [--main-depth 2] [--draft-width 128] [--draft-depth 2] [--batches 1,8]
                          [--iterations 300] [--warmup 30] [--threads 1] [--json]
 
 Prints p50/p95/mean milliseconds per session.run of each head and main/draft (how many draft
@@ -58,7 +58,7 @@ export function parseBenchArgs(args: string[]): { options: BenchCommandOptions; 
         mainWidth: numberFlag(v['main-width'], 'main-width', 256, 'int', 1),
         mainDepth: numberFlag(v['main-depth'], 'main-depth', 2, 'int', 1),
         draftWidth: numberFlag(v['draft-width'], 'draft-width', 128, 'int', 1),
-        draftDepth: numberFlag(v['draft-depth'], 'draft-depth', 1, 'int', 0),
+        draftDepth: numberFlag(v['draft-depth'], 'draft-depth', 2, 'int', 0),
       },
       batches,
       iterations: numberFlag(v.iterations, 'iterations', 300, 'int', 1),

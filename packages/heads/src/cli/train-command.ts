@@ -12,7 +12,7 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
 
   npx nx run heads:train --data <features.safetensors | dir with features.npy, tokens.npy> --out <dir>
                          [--config <heads.json>] [--K 7] [--k 3] [--main-width 256] [--main-depth 2]
-                         [--draft-width 128] [--draft-depth 1] [--main-epochs 20] [--draft-epochs 20]
+                         [--draft-width 128] [--draft-depth 2] [--main-epochs 20] [--draft-epochs 20]
                          [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--soft-weight 1]
                          [--draft-init auto|main|random] [--resume]
                          [--backend tensorflow|wasm|cpu] [--json]
@@ -145,7 +145,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
 }
 
 /** Defaults of the fields a dataset does not determine. */
-const DEFAULTS = { K: 7, draftLayers: 3, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 1 };
+const DEFAULTS = { K: 7, draftLayers: 3, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 };
 
 /** Runs training (see TRAIN_HELP). */
 export async function runTrain(
