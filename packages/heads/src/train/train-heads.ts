@@ -1,23 +1,23 @@
 import type * as TfModule from '@tensorflow/tfjs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckpointTensor } from '../checkpoint/checkpoint-tensor.ts';
-import { writeSafetensors } from '../checkpoint/safetensors-writer.ts';
 import { HeadsError } from '../errors/heads-error.ts';
-import { exportDraftOnnx } from '../export/export-draft-onnx.ts';
-import { exportMainOnnx } from '../export/export-main-onnx.ts';
 import type { HeadsConfig } from '../heads-config.ts';
 import { DraftHeadTf } from '../model/draft-head-tf.ts';
 import { draftFromMainLayer0 } from '../model/draft-from-main.ts';
-import { headParameterSpecs, type HeadArch } from '../model/head-parameters.ts';
 import { MainHeadTf } from '../model/main-head-tf.ts';
 import type { Tf } from '../model/tf-dense.ts';
 import { randomHeadWeights } from '../testing/random-head-weights.ts';
-import { SeededRandom } from '../testing/seeded-random.ts';
 import { acceptanceReport, type AcceptanceReport } from './acceptance-report.ts';
+import { crossEntropy, softCrossEntropy } from './cross-entropy.ts';
+import { distillationTargets } from './distillation-targets.ts';
 import { checkDatasetAgainstConfig, type FeatureDataset } from './feature-dataset.ts';
-import { argmaxAt, draftArgmax, greedyDecode } from './greedy-decode.ts';
+import { argmaxAt, draftArgmax } from './greedy-decode.ts';
+import { gatherRows, minibatches, shuffled } from './minibatches.ts';
 import { loadTrainState, saveTrainState, type TrainState } from './train-checkpoint.ts';
+import { writeTrainedHeads, type TrainedFiles } from './write-trained-heads.ts';
+
+export type { TrainedFiles } from './write-trained-heads.ts';
 
 export interface TrainHeadsOptions {
   readonly config: HeadsConfig;
@@ -71,24 +71,10 @@ export interface TrainReport {
   readonly history: readonly unknown[];
 }
 
-/** The files training writes into `outDir`. */
-export interface TrainedFiles {
-  readonly config: string;
-  readonly mainOnnx: string;
-  readonly draftOnnx: string;
-  /** PyTorch `state_dict` names and shapes (loadable by python/rsd_heads.py via safetensors). */
-  readonly mainWeights: string;
-  readonly draftWeights: string;
-  readonly report: string;
-  readonly checkpoint: string;
-}
-
 export interface TrainHeadsResult {
   readonly report: TrainReport;
   readonly files: TrainedFiles;
 }
-
-type Tensor = TfModule.Tensor;
 
 const CONFIG_FIELDS = [
   'F',
@@ -103,61 +89,10 @@ const CONFIG_FIELDS = [
   'draftDepth',
 ] as const;
 
-/** Mean cross-entropy of logits [..., K] against integer targets (same leading shape). */
-function crossEntropy(tf: Tf, logits: Tensor, targets: Tensor, K: number): TfModule.Scalar {
-  const oneHot = tf.oneHot(tf.reshape(targets, [-1]) as TfModule.Tensor1D, K).toFloat();
-  const logp = tf.logSoftmax(tf.reshape(logits, [-1, K]));
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), -1))) as TfModule.Scalar;
-}
-
-function shuffled(indices: readonly number[], seed: number): number[] {
-  const out = [...indices];
-  const rng = new SeededRandom(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-function gatherRows<T extends Float32Array | Int32Array>(
-  src: T,
-  rowSize: number,
-  rows: readonly number[],
-  make: (n: number) => T,
-): T {
-  const out = make(rows.length * rowSize);
-  rows.forEach((r, i) => out.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
-  return out;
-}
-
-function batches(indices: readonly number[], size: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < indices.length; i += size) out.push(indices.slice(i, i + size));
-  return out;
-}
-
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
     () => false,
-  );
-}
-
-function toPytorchSafetensors(
-  cfg: HeadsConfig,
-  arch: HeadArch,
-  weights: Readonly<Record<string, Float32Array>>,
-): Uint8Array {
-  const tensors = new Map<string, CheckpointTensor>();
-  for (const s of headParameterSpecs(cfg, arch))
-    tensors.set(s.name, { dtype: 'float32', shape: s.shape, data: weights[s.name]! });
-  return writeSafetensors(
-    tensors,
-    new Map([
-      ['config', JSON.stringify(cfg)],
-      ['arch', arch],
-    ]),
   );
 }
 
@@ -275,7 +210,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     const mainMetrics = () => {
       let loss = 0;
       const correct = new Array<number>(L).fill(0);
-      for (const rows of batches(val, 256)) {
+      for (const rows of minibatches(val, 256)) {
         const { f, t } = batchTensors(rows);
         const logits = main.apply(f, t);
         loss += crossEntropy(tf, logits, t, K).dataSync()[0]! * rows.length;
@@ -299,7 +234,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       const opt = await makeOptimizer(state.optimizer);
       for (let epoch = state.epoch; epoch < options.mainEpochs; epoch++) {
         let sum = 0;
-        const mainBatches = batches(shuffled(train, options.seed + 7919 * (epoch + 1)), options.batchSize);
+        const mainBatches = minibatches(shuffled(train, options.seed + 7919 * (epoch + 1)), options.batchSize);
         for (const [bi, rows] of mainBatches.entries()) {
           deps.progress?.(
             `[heads] main  epoch ${epoch + 1}/${options.mainEpochs} batch ${bi + 1}/${mainBatches.length}`,
@@ -334,45 +269,12 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     }
 
     // 2. the main head's greedy tokens of every sample (the distillation target)
-    const greedy = new Int32Array(data.N * P * L);
-    const softTargets = new Float32Array(data.N * P * k * K);
-    for (const rows of batches(order, 256)) {
-      const f = tf.tensor2d(
-        gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
-        [rows.length, F],
-      );
-      let last: Float32Array = new Float32Array(0);
-      const tokens = await greedyDecode(cfg, rows.length, (tok) => {
-        last = tf.tidy(
-          () => main.apply(f, tf.tensor4d(tok, [rows.length, C, H, L], 'int32')).dataSync() as Float32Array,
-        );
-        return last;
-      });
-      f.dispose();
-      rows.forEach((r, i) => {
-        greedy.set(tokens.subarray(i * P * L, (i + 1) * P * L), r * P * L);
-        // the last pass saw the whole greedy prefix: its layers < k are main's logits at each
-        // greedy step (causality), softened into the draft's soft targets
-        for (let p = 0; p < P; p++) {
-          for (let j = 0; j < k; j++) {
-            const src = ((i * P + p) * L + j) * K;
-            const dst = ((r * P + p) * k + j) * K;
-            let max = -Infinity;
-            for (let v = 0; v < K; v++) max = Math.max(max, last[src + v]!);
-            let z = 0;
-            for (let v = 0; v < K; v++) z += Math.exp(last[src + v]! - max);
-            for (let v = 0; v < K; v++) softTargets[dst + v] = Math.exp(last[src + v]! - max) / z;
-          }
-        }
-      });
-    }
-    const draftTargets = new Int32Array(data.N * P * k);
-    for (let i = 0; i < data.N * P; i++) for (let j = 0; j < k; j++) draftTargets[i * k + j] = greedy[i * L + j]!;
+    const { greedy, draftTokens, softTargets } = await distillationTargets(tf, cfg, main, data.features, data.N);
 
     const draftAcceptance = (rowsAll: readonly number[]) => {
       const d = new Int32Array(rowsAll.length * P * k);
       let at = 0;
-      for (const rows of batches(rowsAll, 256)) {
+      for (const rows of minibatches(rowsAll, 256)) {
         const f = tf.tensor2d(
           gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
           [rows.length, F],
@@ -398,7 +300,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       const opt = await makeOptimizer(state.optimizer);
       for (let epoch = state.epoch; epoch < options.draftEpochs; epoch++) {
         let sum = 0;
-        const draftBatches = batches(shuffled(train, options.seed + 104729 * (epoch + 1)), options.batchSize);
+        const draftBatches = minibatches(shuffled(train, options.seed + 104729 * (epoch + 1)), options.batchSize);
         for (const [bi, rows] of draftBatches.entries()) {
           deps.progress?.(
             `[heads] draft epoch ${epoch + 1}/${options.draftEpochs} batch ${bi + 1}/${draftBatches.length}`,
@@ -408,7 +310,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
             [rows.length, F],
           );
           const t = tf.tensor4d(
-            gatherRows(draftTargets, P * k, rows, (n) => new Int32Array(n)),
+            gatherRows(draftTokens, P * k, rows, (n) => new Int32Array(n)),
             [rows.length, C, H, k],
             'int32',
           );
@@ -422,8 +324,10 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
                 const logits = draft.apply(f);
                 const hard = crossEntropy(tf, logits, t, K);
                 if (options.softWeight === 0) return hard;
-                const softCe = tf.neg(tf.mean(tf.sum(tf.mul(soft, tf.logSoftmax(tf.reshape(logits, [-1, K]))), -1)));
-                return tf.add(hard, tf.mul(softCe, options.softWeight)) as TfModule.Scalar;
+                return tf.add(
+                  hard,
+                  tf.mul(softCrossEntropy(tf, logits, soft, K), options.softWeight),
+                ) as TfModule.Scalar;
               }),
             true,
             draft.variables,
@@ -455,23 +359,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       draftVsMainGreedy: draftAcceptance(val),
       history,
     };
-    const mainW = main.weights();
-    const draftW = draft.weights();
-    const files: TrainedFiles = {
-      config: join(outDir, 'heads.json'),
-      mainOnnx: join(outDir, 'main.onnx'),
-      draftOnnx: join(outDir, 'draft.onnx'),
-      mainWeights: join(outDir, 'main.safetensors'),
-      draftWeights: join(outDir, 'draft.safetensors'),
-      report: join(outDir, 'report.json'),
-      checkpoint: ckptPath,
-    };
-    await writeFile(files.config, `${JSON.stringify(cfg, null, 2)}\n`);
-    await writeFile(files.mainOnnx, exportMainOnnx(cfg, mainW));
-    await writeFile(files.draftOnnx, exportDraftOnnx(cfg, draftW));
-    await writeFile(files.mainWeights, toPytorchSafetensors(cfg, 'main', mainW));
-    await writeFile(files.draftWeights, toPytorchSafetensors(cfg, 'draft', draftW));
-    await writeFile(files.report, `${JSON.stringify(report, null, 2)}\n`);
+    const files = await writeTrainedHeads(outDir, cfg, { main: main.weights(), draft: draft.weights() }, report);
     const acc = report.draftVsMainGreedy;
     log(
       `[heads] draft vs main greedy (val): agreement/layer ${acc.positionAgreement.map((x) => x.toFixed(3)).join(' ')}; whole layer ${acc.layerAgreement.map((x) => x.toFixed(3)).join(' ')}`,
