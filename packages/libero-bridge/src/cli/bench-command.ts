@@ -1,5 +1,10 @@
 import { loadavg } from 'node:os';
 import { createEmbeddedEnv } from '../embedded/embedded-env.ts';
+import { fixedInitState } from '../embedded/init-states.ts';
+import { loadMujocoModule } from '../embedded/mujoco-runtime.ts';
+import { RayCamera } from '../embedded/ray-camera.ts';
+import { CAMERA } from '../embedded/scene-xml.ts';
+import { SpatialScene } from '../embedded/spatial-scene.ts';
 import { EMBEDDED_SPATIAL_NAME } from '../embedded/embedded-spatial-suite.ts';
 import { CONTROL } from '../embedded/hand-control.ts';
 import { mixSeed } from '../embedded/prng.ts';
@@ -30,6 +35,8 @@ export interface BenchDeps {
   readonly log?: (line: string) => void;
 }
 
+const OBJ_CAMERA = 7;
+
 function jobs(n: number, offset: number): RolloutJob[] {
   return Array.from({ length: n }, (_, i) => ({ taskId: i % 10, initState: (offset + i) % 50, expertSeed: mixSeed(0xbe, i) }));
 }
@@ -58,20 +65,20 @@ export async function runBench(options: BenchOptions = {}, deps: BenchDeps = {})
   const imageSeconds = (now() - t) / 1000;
 
   const renderMs = {} as Record<'64' | '128' | '256', number>;
-  for (const size of [64, 128, 256] as const) {
-    const env = await createEmbeddedEnv({ imageSize: size });
-    try {
-      await env.reset({ suite: EMBEDDED_SPATIAL_NAME, taskId: 0, initState: 0, seed: 0 });
-      for (let i = 0; i < 3; i++) await env.step([0, 0, 0, 0, 0, 0, -1]);
-      // a step = physics + render; subtract the physics-only cost measured above
+  const scene = SpatialScene.create(await loadMujocoModule());
+  try {
+    scene.reset(fixedInitState(4, 0));
+    const cameraId = scene.sim.id(OBJ_CAMERA, CAMERA.agentview);
+    for (const size of [64, 128, 256] as const) {
+      const camera = new RayCamera(scene.sim, { cameraId, width: size, height: size });
+      for (let i = 0; i < 10; i++) camera.render();
       t = now();
-      for (let i = 0; i < frames; i++) await env.step([0, 0, 0, 0, 0, 0, -1]);
-      const perStep = (now() - t) / frames;
-      renderMs[String(size) as '64' | '128' | '256'] = Math.max(0, perStep - (physSeconds * 1000) / steps);
-    } finally {
-      await env.close();
+      for (let i = 0; i < frames; i++) camera.render();
+      renderMs[String(size) as '64' | '128' | '256'] = (now() - t) / frames;
+      log(`render ${size}x${size}: ${renderMs[String(size) as '64']?.toFixed(1)} ms/frame`);
     }
-    log(`render ${size}x${size}: ${renderMs[String(size) as '64']?.toFixed(1)} ms/frame`);
+  } finally {
+    scene.dispose();
   }
 
   log(`worker threads: ${n} episodes on 1 thread, then on 2 (each after a warm-up)…`);
@@ -97,7 +104,6 @@ export async function runBench(options: BenchOptions = {}, deps: BenchDeps = {})
   } finally {
     await env.close();
   }
-  const { loadMujocoModule } = await import('../embedded/mujoco-runtime.ts');
   const mj = await loadMujocoModule();
   return {
     mujoco: mj.mj_versionString(),
