@@ -25,7 +25,8 @@ const HELP: Record<string, string> = {
   Physics steps/s, episodes/s with and without images, render ms/frame at 64/128/256,
   scaling over 1 and 2 worker threads, heap over many resets. Prints JSON.`,
   'expert-eval': `usage: libero-bridge expert-eval [--trials 50] [--workers 2] [--seed 0] [--json]
-  Runs the scripted expert on every (task, fixed initial state) pair; prints the success rate.`,
+  Runs the scripted expert on every (task, fixed initial state) pair; prints the success rate.
+  Exits 3 when it is below 98 %.`,
 };
 const USAGE = `usage: libero-bridge <demos|render|bench|expert-eval> [flags]   (<command> --help for flags)`;
 
