@@ -68,4 +68,4 @@ export type { AcceptanceReport } from './train/acceptance-report.ts';
 export { argmaxAt, draftArgmax, greedyDecode } from './train/greedy-decode.ts';
 export { loadTrainState, saveTrainState } from './train/train-checkpoint.ts';
 export type { TrainState } from './train/train-checkpoint.ts';
-export { draftFromMainLayer0 } from './model/draft-from-main.ts';
+export { draftFromMainLayer0, draftFromMainLayer0Check, draftLayer0FrozenMasks } from './model/draft-from-main.ts';

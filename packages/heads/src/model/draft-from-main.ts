@@ -11,6 +11,18 @@ import { hiddenDegree } from './made-masks.ts';
  * 1..k−1 keep `base`'s values, and the copied units ignore the other units.
  * Needs `draftDepth === mainDepth` and `draftWidth >= ceil(mainWidth / L)` (RangeError otherwise).
  */
+/** Throws RangeError naming the field when the config cannot hold main's layer-0 path. */
+export function draftFromMainLayer0Check(cfg: HeadsConfig): void {
+  const n0 = Math.ceil(cfg.mainWidth / cfg.L);
+  const E = cfg.draftWidth;
+  if (cfg.draftDepth !== cfg.mainDepth) {
+    throw new RangeError(
+      `cfg.draftDepth (${cfg.draftDepth}) must equal cfg.mainDepth (${cfg.mainDepth}) to copy main's layer-0 path`,
+    );
+  }
+  if (E < n0) throw new RangeError(`cfg.draftWidth (${E}) must be >= ${n0}, the main head's degree-0 units`);
+}
+
 export function draftFromMainLayer0(cfg: HeadsConfig, main: MainWeights, base: DraftWeights): DraftWeights {
   checkHeadWeights(cfg, 'main', main, 'main');
   checkHeadWeights(cfg, 'draft', base, 'base');
@@ -20,12 +32,7 @@ export function draftFromMainLayer0(cfg: HeadsConfig, main: MainWeights, base: D
   const k = cfg.draftLayers;
   const units = Array.from({ length: D }, (_, i) => i).filter((i) => hiddenDegree(i, L) === 0);
   const n0 = units.length;
-  if (cfg.draftDepth !== cfg.mainDepth) {
-    throw new RangeError(
-      `cfg.draftDepth (${cfg.draftDepth}) must equal cfg.mainDepth (${cfg.mainDepth}) to copy main's layer-0 path`,
-    );
-  }
-  if (E < n0) throw new RangeError(`cfg.draftWidth (${E}) must be >= ${n0}, the main head's degree-0 units`);
+  draftFromMainLayer0Check(cfg);
   const out: Record<string, Float32Array> = Object.fromEntries(Object.entries(base).map(([n, w]) => [n, w.slice()]));
   // first hidden layer: features → units
   const w0 = out['blocks.0.weight']!;
@@ -59,4 +66,36 @@ export function draftFromMainLayer0(cfg: HeadsConfig, main: MainWeights, base: D
     }
   }
   return out;
+}
+
+/**
+ * Masks (1 = frozen, PyTorch layout, by parameter name) of the draft entries that
+ * {@link draftFromMainLayer0} fills: the copied hidden units' incoming weights and biases, and the
+ * whole output rows and biases of layer 0. Freezing them during distillation keeps the draft's
+ * layer 0 equal to the main head's while the other layers train.
+ */
+export function draftLayer0FrozenMasks(cfg: HeadsConfig): Record<string, Float32Array> {
+  const { C, H, K, F, L } = cfg;
+  const E = cfg.draftWidth;
+  const k = cfg.draftLayers;
+  const n0 = Math.ceil(cfg.mainWidth / L);
+  const masks: Record<string, Float32Array> = {};
+  for (let i = 0; i < cfg.draftDepth; i++) {
+    const inWidth = i === 0 ? F : E;
+    masks[`blocks.${i}.weight`] = new Float32Array(E * inWidth).fill(1, 0, n0 * inWidth);
+    masks[`blocks.${i}.bias`] = new Float32Array(E).fill(1, 0, n0);
+  }
+  const inWidth = cfg.draftDepth === 0 ? F : E;
+  const w = new Float32Array(C * H * k * K * inWidth);
+  const b = new Float32Array(C * H * k * K);
+  for (let p = 0; p < C * H; p++) {
+    for (let v = 0; v < K; v++) {
+      const row = (p * k + 0) * K + v;
+      w.fill(1, row * inWidth, (row + 1) * inWidth);
+      b[row] = 1;
+    }
+  }
+  masks['out.weight'] = w;
+  masks['out.bias'] = b;
+  return masks;
 }

@@ -125,11 +125,11 @@ describe('trainHeads', () => {
     expect(logs.filter((l) => l.includes('resuming'))).toHaveLength(2);
   });
 
-  it("draftInit main starts the draft from main's layer-0 path: layer 0 agrees before any draft epoch", async () => {
+  it("draftInit main starts the draft from main's layer-0 path and keeps it: layer 0 always agrees", async () => {
     const deep = { ...cfg, draftDepth: 2, draftWidth: 8 }; // 24 main units / L = 3 → 8 degree-0 units
     const logs: string[] = [];
     const { report } = await trainHeads(
-      { ...base(join(root, 'init')), config: deep, mainEpochs: 3, draftEpochs: 0, draftInit: 'main' },
+      { ...base(join(root, 'init')), config: deep, mainEpochs: 3, draftEpochs: 2, draftInit: 'main' },
       { tf, backend: 'test', log: (l) => logs.push(l) },
     );
     expect(report.draftVsMainGreedy.layerAgreement[0]).toBe(1);
@@ -141,7 +141,13 @@ describe('trainHeads', () => {
     expect(random.report.draftVsMainGreedy.layerAgreement[0]).toBeLessThan(1);
     await expect(
       trainHeads(
-        { ...base(join(root, 'init-bad')), mainEpochs: 1, draftEpochs: 0, draftInit: 'main' },
+        {
+          ...base(join(root, 'init-bad')),
+          config: { ...cfg, draftDepth: 1 },
+          mainEpochs: 1,
+          draftEpochs: 0,
+          draftInit: 'main',
+        },
         { tf, backend: 'test', ...quiet },
       ),
     ).rejects.toThrowError(/cfg.draftDepth/);

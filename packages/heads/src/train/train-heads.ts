@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HeadsError } from '../errors/heads-error.ts';
 import type { HeadsConfig } from '../heads-config.ts';
 import { DraftHeadTf } from '../model/draft-head-tf.ts';
-import { draftFromMainLayer0 } from '../model/draft-from-main.ts';
+import { draftFromMainLayer0, draftFromMainLayer0Check, draftLayer0FrozenMasks } from '../model/draft-from-main.ts';
 import { MainHeadTf } from '../model/main-head-tf.ts';
 import type { Tf } from '../model/tf-dense.ts';
 import { randomHeadWeights } from '../testing/random-head-weights.ts';
@@ -130,6 +130,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
   if (!(options.valFraction > 0 && options.valFraction < 1))
     throw new RangeError(`options.valFraction must be in (0, 1), got ${options.valFraction}`);
   checkDatasetAgainstConfig(data, cfg);
+  if (options.draftInit === 'main') draftFromMainLayer0Check(cfg);
   if (data.N < 2)
     throw new HeadsError('INVALID_SHAPE', 'dataset: at least 2 samples are needed (train + validation)', {
       subject: 'dataset#N',
@@ -168,7 +169,15 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     `[heads] backend ${deps.backend}; ${train.length} train / ${val.length} val samples; C=${C} H=${H} L=${L} K=${K} F=${F} k=${k}`,
   );
   const main = new MainHeadTf(tf, cfg, state.main);
-  let draft = new DraftHeadTf(tf, cfg, state.draft);
+  const copyable = cfg.draftDepth === cfg.mainDepth && cfg.draftWidth >= Math.ceil(cfg.mainWidth / L);
+  const draftInit = options.draftInit === 'auto' ? (copyable ? 'main' : 'random') : options.draftInit;
+  // a checkpoint taken during distillation holds the copied path already: keep it frozen
+  let draft = new DraftHeadTf(
+    tf,
+    cfg,
+    state.draft,
+    state.phase === 'draft' && draftInit === 'main' ? draftLayer0FrozenMasks(cfg) : {},
+  );
   const history = [...state.history];
   try {
     const makeOptimizer = async (saved: TrainState['optimizer']) => {
@@ -256,15 +265,13 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       // the checkpoint stays at phase "main" until a draft epoch is done, so a larger
       // mainEpochs can still continue it
       state = { ...state, phase: 'draft', epoch: 0, optimizer: [] };
-      const copyable = cfg.draftDepth === cfg.mainDepth && cfg.draftWidth >= Math.ceil(cfg.mainWidth / L);
-      const init = options.draftInit === 'auto' ? (copyable ? 'main' : 'random') : options.draftInit;
-      if (init === 'main') {
+      if (draftInit === 'main') {
         const copied = draftFromMainLayer0(cfg, main.weights(), draft.weights());
         draft.dispose();
-        draft = new DraftHeadTf(tf, cfg, copied);
+        draft = new DraftHeadTf(tf, cfg, copied, draftLayer0FrozenMasks(cfg));
       }
       log(
-        `[heads] draft init: ${init === 'main' ? "main head's layer-0 path copied" : 'random'} (draftInit ${options.draftInit})`,
+        `[heads] draft init: ${draftInit === 'main' ? "main head's layer-0 path copied (kept frozen)" : 'random'} (draftInit ${options.draftInit})`,
       );
     }
 
