@@ -31,7 +31,6 @@ export function draftFromMainLayer0(cfg: HeadsConfig, main: MainWeights, base: D
   const E = cfg.draftWidth;
   const k = cfg.draftLayers;
   const units = Array.from({ length: D }, (_, i) => i).filter((i) => hiddenDegree(i, L) === 0);
-  const n0 = units.length;
   draftFromMainLayer0Check(cfg);
   const out: Record<string, Float32Array> = Object.fromEntries(Object.entries(base).map(([n, w]) => [n, w.slice()]));
   // first hidden layer: features → units
