@@ -6,6 +6,7 @@ import { DemoFileWriter } from '../demos/demo-file-writer.ts';
 import { createEmbeddedEnv } from '../embedded/embedded-env.ts';
 import { EMBEDDED_SPATIAL, EMBEDDED_SPATIAL_NAME } from '../embedded/embedded-spatial-suite.ts';
 import { CONTROL } from '../embedded/hand-control.ts';
+import { runModuleWorker } from '../embedded/spawn-module-worker.ts';
 import { BridgeError } from '../errors/bridge-error.ts';
 
 export interface DemosOptions {
@@ -18,6 +19,8 @@ export interface DemosOptions {
   readonly eyeInHand?: boolean;
   /** Task ids to record. Default: all ten. */
   readonly tasks?: readonly number[];
+  /** Worker threads, tasks dealt round-robin (each writes its own files). Default 1. */
+  readonly workers?: number;
 }
 
 export interface DemosResult {
@@ -38,6 +41,17 @@ export async function runDemos(options: DemosOptions, deps: DemosDeps = {}): Pro
   const tasks = options.tasks ?? EMBEDDED_SPATIAL.tasks.map((t) => t.id);
   for (const t of tasks) {
     if (EMBEDDED_SPATIAL.tasks[t] === undefined) throw new BridgeError('UNKNOWN_TASK', `no task ${t} in ${EMBEDDED_SPATIAL_NAME}`, { subject: 'tasks' });
+  }
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16) throw new RangeError(`workers must be in [1, 16], got ${workers}`);
+  if (workers > 1 && tasks.length > 1) {
+    const shards = Array.from({ length: Math.min(workers, tasks.length) }, (_, w) => tasks.filter((_, i) => i % workers === w));
+    const parts = await Promise.all(
+      shards.map((shard) => runModuleWorker<DemosResult>(import.meta.url, '../demos/demos-worker', { options: { ...options, tasks: shard } })),
+    );
+    const files = parts.flatMap((p) => p.files).sort((a, b) => tasks.indexOf(a.taskId) - tasks.indexOf(b.taskId));
+    for (const f of files) deps.log?.(`task ${f.taskId}: ${f.demos} demos, ${f.total} steps, ${f.failures} expert failures → ${f.path}`);
+    return { suite: EMBEDDED_SPATIAL_NAME, files };
   }
   const size = options.imageSize ?? 128;
   await mkdir(options.out, { recursive: true });

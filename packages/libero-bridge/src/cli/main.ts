@@ -18,6 +18,7 @@ const HELP: Record<string, string> = {
   --tasks 0,4,9      task ids (default: all ten)
   --size N           image size (default 128)
   --eye-in-hand      also record obs/eye_in_hand_rgb
+  --workers N        worker threads, tasks dealt round-robin (default 1)
   --json             print the result as JSON`,
   render: `usage: libero-bridge render --task N --init I --out frame.png [--size 256] [--eye-in-hand] [--json]
   Renders the first observation of a task's fixed initial state to a PNG.`,
@@ -92,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
         initOffset: int('init-offset', values['init-offset'], 0),
         imageSize: int('size', values.size, 128),
         eyeInHand: values['eye-in-hand'] ?? false,
+        workers: int('workers', values.workers, 1),
         ...(values.tasks ? { tasks: values.tasks.split(',').map((t) => int('tasks', t)) } : {}),
       },
       { log },

@@ -78,6 +78,22 @@ describe('demonstration files', () => {
     });
   });
 
+  it('records the same demos whether tasks run in this thread or in two worker threads', async () => {
+    const one = await mkdtemp(join(tmpdir(), 'rsd-demos-1-'));
+    const two = await mkdtemp(join(tmpdir(), 'rsd-demos-2-'));
+    dirs.push(one, two);
+    const options = { suite: 'embedded_spatial', episodes: 1, tasks: [9, 1], imageSize: 8, seed: 2 };
+    const a = await runDemos({ ...options, out: one });
+    const b = await runDemos({ ...options, out: two, workers: 2 });
+    expect(b.files.map((f) => f.taskId)).toEqual([9, 1]);
+    for (let i = 0; i < 2; i++) {
+      const [x, y] = await Promise.all([readDemoFile(a.files[i]!.path), readDemoFile(b.files[i]!.path)]);
+      expect(Buffer.from(y.demos[0]!.agentviewRgb).equals(Buffer.from(x.demos[0]!.agentviewRgb))).toBe(true);
+      expect([...y.demos[0]!.actions]).toEqual([...x.demos[0]!.actions]);
+      expect([...y.demos[0]!.states]).toEqual([...x.demos[0]!.states]);
+    }
+  });
+
   it('refuses another suite and an unknown task', async () => {
     await expect(runDemos({ suite: 'libero_spatial', episodes: 1, out: tmpdir() })).rejects.toMatchObject({ code: 'UNKNOWN_SUITE' });
     await expect(runDemos({ suite: 'embedded_spatial', episodes: 1, out: tmpdir(), tasks: [10] })).rejects.toMatchObject({ code: 'UNKNOWN_TASK' });
