@@ -1,0 +1,75 @@
+import type { EvalMode } from '../config/eval-config.ts';
+
+/** Decoding statistics of one episode, summed over its policy calls. */
+export interface EpisodeAcceptance {
+  readonly proposed_layers: number;
+  readonly accepted_layers: number;
+  readonly fully_accepted: number;
+  readonly partially_accepted: number;
+  readonly rejected: number;
+  readonly main_passes: number;
+  readonly draft_passes: number;
+  /** accepted_histogram[j] = calls that accepted exactly j draft layers. */
+  readonly accepted_histogram: readonly number[];
+}
+
+/** Per-stage wall time summed over the episode's calls, ms. */
+export interface EpisodeStageMs {
+  readonly backbone: number;
+  readonly draft: number;
+  readonly verify: number;
+  readonly autoregressive: number;
+  readonly decode: number;
+  readonly total: number;
+}
+
+/** One line of `episodes.jsonl`, appended and flushed as soon as the episode finishes. */
+export interface EpisodeRecord {
+  readonly mode: EvalMode;
+  readonly task_id: number;
+  readonly task_description: string;
+  /** The initial-state index. */
+  readonly trial: number;
+  readonly seed: number;
+  /** `error`: the episode could not be run (bridge died, model failed): neither success nor failure. */
+  readonly status: 'ok' | 'error';
+  /** The environment's own success signal (false for errors). */
+  readonly success: boolean;
+  /** Policy-driven environment steps taken (after the wait steps). */
+  readonly steps: number;
+  /** Wall time of each policy call, ms, in order. */
+  readonly inference_ms: readonly number[];
+  readonly acceptance: EpisodeAcceptance;
+  readonly stage_ms: EpisodeStageMs;
+  /** sha256 of every call's tokens (int32 [C, H, L], little-endian) in order. */
+  readonly tokens_sha256: string;
+  /** sha256 of every executed action (float64 [7]) in order. */
+  readonly actions_sha256: string;
+  /** Wall time of the whole episode, ms. */
+  readonly episode_ms: number;
+  /** File name of the rollout GIF under videos/, when recorded. */
+  readonly video?: string;
+  readonly error?: string;
+  readonly error_code?: string;
+}
+
+const MODES = new Set(['baseline', 'rsd']);
+
+/** Checks a parsed JSONL line; returns a description of the first problem or undefined. */
+export function episodeRecordProblem(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return 'not an object';
+  const r = v as Record<string, unknown>;
+  if (!MODES.has(r.mode as string)) return 'field "mode" must be baseline or rsd';
+  for (const f of ['task_id', 'trial', 'seed', 'steps', 'episode_ms']) {
+    if (typeof r[f] !== 'number' || !Number.isFinite(r[f])) return `field "${f}" must be a number`;
+  }
+  if (r.status !== 'ok' && r.status !== 'error') return 'field "status" must be ok or error';
+  if (typeof r.success !== 'boolean') return 'field "success" must be a boolean';
+  if (r.status === 'error' && r.success) return 'an error episode cannot be a success';
+  if (r.status === 'error' && typeof r.error !== 'string') return 'field "error" is required when status is error';
+  if (!Array.isArray(r.inference_ms) || !r.inference_ms.every((x) => typeof x === 'number')) return 'field "inference_ms" must be a number array';
+  if (typeof r.acceptance !== 'object' || r.acceptance === null) return 'field "acceptance" must be an object';
+  if (typeof r.stage_ms !== 'object' || r.stage_ms === null) return 'field "stage_ms" must be an object';
+  if (typeof r.tokens_sha256 !== 'string') return 'field "tokens_sha256" must be a string';
+  return undefined;
+}
