@@ -1,4 +1,5 @@
-import h5wasm from 'h5wasm/node';
+import type h5wasm from 'h5wasm/node';
+import { h5wasmLoaded } from './h5wasm-module.ts';
 import { BridgeError } from '../errors/bridge-error.ts';
 import type { DemoEpisode } from './demo-episode.ts';
 import { openHdf5 } from './demo-file-writer.ts';
@@ -26,7 +27,7 @@ function attr(group: H5Group, name: string, path: string): unknown {
 
 function dataset(group: H5Group, name: string, path: string): { value: unknown; shape: number[] } {
   const d = group.get(name);
-  if (!(d instanceof h5wasm.Dataset)) throw new BridgeError('IO_ERROR', `${path}/${name} is missing or not a dataset`, { subject: `${path}/${name}` });
+  if (!(d instanceof h5wasmLoaded().Dataset)) throw new BridgeError('IO_ERROR', `${path}/${name} is missing or not a dataset`, { subject: `${path}/${name}` });
   return { value: d.value, shape: (d.shape ?? []).map(Number) };
 }
 
@@ -47,7 +48,7 @@ export async function readDemoFile(path: string): Promise<DemoFile> {
   const file = await openHdf5(path, 'r');
   try {
     const data = file.get('data');
-    if (!(data instanceof h5wasm.Group)) throw new BridgeError('IO_ERROR', `${path} has no group data`, { subject: `${path}:data` });
+    if (!(data instanceof h5wasmLoaded().Group)) throw new BridgeError('IO_ERROR', `${path} has no group data`, { subject: `${path}:data` });
     const names = data
       .keys()
       .filter((k) => /^demo_\d+$/.test(k))
@@ -58,7 +59,7 @@ export async function readDemoFile(path: string): Promise<DemoFile> {
       const p = `data/${name}`;
       const g = data.get(name);
       const obs = data.get(`${name}/obs`);
-      if (!(g instanceof h5wasm.Group) || !(obs instanceof h5wasm.Group)) throw new BridgeError('IO_ERROR', `${p} or ${p}/obs is not a group`, { subject: p });
+      if (!(g instanceof h5wasmLoaded().Group) || !(obs instanceof h5wasmLoaded().Group)) throw new BridgeError('IO_ERROR', `${p} or ${p}/obs is not a group`, { subject: p });
       const img = dataset(obs, 'agentview_rgb', `${p}/obs`);
       height = img.shape[1] ?? 0;
       width = img.shape[2] ?? 0;

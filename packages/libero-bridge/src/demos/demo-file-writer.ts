@@ -1,4 +1,5 @@
-import h5wasm from 'h5wasm/node';
+import type h5wasm from 'h5wasm/node';
+import { h5wasmLoaded, loadH5wasm } from './h5wasm-module.ts';
 import { BridgeError } from '../errors/bridge-error.ts';
 import { demoLength, type DemoEpisode, type DemoShapes } from './demo-episode.ts';
 
@@ -12,13 +13,10 @@ export interface DemoFileInfo {
   readonly bddlFileName: string;
 }
 
-let ready: Promise<unknown> | undefined;
-
 async function openFile(path: string, mode: 'w' | 'r'): Promise<InstanceType<typeof h5wasm.File>> {
-  ready ??= h5wasm.ready;
-  await ready;
+  const h5 = await loadH5wasm();
   try {
-    return new h5wasm.File(path, mode);
+    return new h5.File(path, mode);
   } catch (cause) {
     throw new BridgeError('IO_ERROR', `cannot open HDF5 file ${path} (${mode}): ${String(cause)}`, { cause, subject: path });
   }
@@ -115,7 +113,7 @@ export class DemoFileWriter {
     if (file === undefined) return;
     this.file = undefined;
     const data = file.get('data');
-    if (data instanceof h5wasm.Group) {
+    if (data instanceof h5wasmLoaded().Group) {
       data.create_attribute('num_demos', BigInt64Array.of(BigInt(this.count)), [], '<q');
       data.create_attribute('total', BigInt64Array.of(BigInt(this.total)), [], '<q');
     }
