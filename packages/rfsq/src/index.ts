@@ -28,8 +28,8 @@ export { exportRfsqOnnx, RFSQ_ENCODER_FILE, RFSQ_DECODER_FILE } from './onnx/exp
 export type { RfsqOnnxModels } from './onnx/export-rfsq-onnx.ts';
 export { SeededPrng } from './util/seeded-prng.ts';
 export { cutActionChunks } from './data/action-chunks.ts';
-export { readNpy, writeNpy } from './data/npy-file.ts';
-export type { NpyArray } from './data/npy-file.ts';
+export { decodeNpy, encodeNpy, npyToFloat64 } from './io/npy.ts';
+export type { NpyTypedArray } from './io/npy.ts';
 export { loadRfsqParams, serializeRfsqParams, sha256Hex, RFSQ_JSON_FILE, RFSQ_WEIGHTS_FILE } from './io/rfsq-json.ts';
 export type { RfsqJson } from './io/rfsq-json.ts';
 export { computeRfsqReport } from './io/rfsq-report.ts';

@@ -8,7 +8,7 @@ import { RfsqError } from '../errors/rfsq-error.ts';
 import { generateReachGraspEpisodes } from '../testing/reach-grasp-trajectories.ts';
 import { readLiberoActions } from './libero-hdf5.ts';
 import { loadActionDataset } from './load-action-dataset.ts';
-import { writeNpy } from './npy-file.ts';
+import { writeNpy } from '../testing/write-npy.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/libero-mini.hdf5', import.meta.url));
 

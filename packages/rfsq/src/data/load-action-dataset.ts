@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RfsqError } from '../errors/rfsq-error.ts';
 import { cutActionChunks } from './action-chunks.ts';
 import { readLiberoActions } from './libero-hdf5.ts';
-import { readNpy } from './npy-file.ts';
+import { decodeNpy, npyToFloat64 } from '../io/npy.ts';
 
 /** Provenance of one input file. */
 export interface DataSource {
@@ -60,7 +60,8 @@ export async function loadActionDataset(
     const bytes = readFileSync(file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (file.endsWith('.npy')) {
-      const arr = readNpy(bytes, file);
+      const decoded = decodeNpy(bytes, file);
+      const arr = { shape: decoded.shape, data: npyToFloat64(decoded) };
       const bad = arr.data.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new RfsqError('NON_FINITE', `${file}: array holds ${arr.data[bad]} at flat index ${bad}`, { subject: `${file}#data` });
       if (arr.shape.length === 2 && arr.shape[1] === A) {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RfsqTokenizer } from '../core/rfsq-tokenizer.ts';
 import { cutActionChunks } from '../data/action-chunks.ts';
-import { writeNpy } from '../data/npy-file.ts';
+import { writeNpy } from '../testing/write-npy.ts';
 import { RfsqError } from '../errors/rfsq-error.ts';
 import { loadRfsqParams } from '../io/rfsq-json.ts';
 import { generateReachGraspEpisodes } from '../testing/reach-grasp-trajectories.ts';

@@ -5,7 +5,7 @@ import type { DecodeMode } from '../decode/decode-plan.ts';
 import { loadEngine as defaultLoadEngine, type LoadEngineOptions } from '../engine/load-engine.ts';
 import type { DecodeResult, Observations, RsdEngine } from '../engine/rsd-engine.ts';
 import { RsdError } from '../errors/rsd-error.ts';
-import { decodeNpy } from '../io/npy.ts';
+import { decodeNpyInput } from './decode-npy-input.ts';
 import { percentile } from '../stats/percentile.ts';
 import { syntheticObservations } from '../testing/synthetic-observations.ts';
 
@@ -117,7 +117,7 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
     let features: Float32Array;
     let featuresSource: string;
     if (options.features) {
-      const a = decodeNpy(new Uint8Array(await readFile(options.features)), options.features);
+      const a = decodeNpyInput(new Uint8Array(await readFile(options.features)), options.features);
       if (a.dtype !== 'float32' || a.shape.length !== 2 || a.shape[1] !== m.dims.F || a.shape[0]! < 1) {
         throw new RsdError('INVALID_INPUT', `${options.features}: expected float32 [N, ${m.dims.F}]`, { subject: options.features });
       }

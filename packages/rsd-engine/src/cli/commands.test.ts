@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SeededRandom, writeRandomBundle } from '@rsd/heads/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../engine/load-engine.ts';
-import { decodeNpy, encodeNpy } from '../io/npy.ts';
+import { decodeNpy, encodeNpy } from '@rsd/rfsq';
 import { runBench } from './bench-command.ts';
 import { runPredict } from './predict-command.ts';
 

@@ -6,7 +6,8 @@ import type { DecodeMode } from '../decode/decode-plan.ts';
 import { loadEngine as defaultLoadEngine, type LoadEngineOptions } from '../engine/load-engine.ts';
 import type { RsdEngine } from '../engine/rsd-engine.ts';
 import { RsdError } from '../errors/rsd-error.ts';
-import { decodeNpy, encodeNpy } from '../io/npy.ts';
+import { encodeNpy } from '@rsd/rfsq';
+import { decodeNpyInput } from './decode-npy-input.ts';
 import type { CallStats } from '../stats/call-stats.ts';
 import type { EngineStatistics } from '../stats/statistics-aggregator.ts';
 
@@ -52,7 +53,7 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps = {}
   } catch (error) {
     throw new RsdError('INVALID_INPUT', `--features ${options.features}: ${(error as Error).message}`, { subject: options.features, cause: error });
   }
-  const array = decodeNpy(bytes, options.features);
+  const array = decodeNpyInput(bytes, options.features);
   if ((array.dtype !== 'float32' && array.dtype !== 'float64') || array.shape.length !== 2) {
     throw new RsdError('INVALID_INPUT', `${options.features}: features must be float32 [N, F], got ${array.dtype} [${array.shape.join(', ')}]`, {
       subject: options.features,
