@@ -28,6 +28,13 @@ export class SeededPrng {
     return Math.floor(this.next() * n);
   }
 
+  /** float32 array of `n` values uniform in [lo, hi). */
+  floats(n: number, lo: number, hi: number): Float32Array {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.uniform(lo, hi);
+    return out;
+  }
+
   /** Standard normal (Box–Muller). */
   normal(): number {
     const u = 1 - this.next();
