@@ -20,6 +20,8 @@ function hasNvidiaGpu() {
 
 if (process.env.RSD_SKIP_GPU_INSTALL === '1') {
   console.log('[rsd] RSD_SKIP_GPU_INSTALL=1: CPU-only install');
+} else if (`${process.platform}/${process.arch}` !== 'linux/x64') {
+  console.log(`[rsd] ${process.platform}/${process.arch}: onnxruntime-node has no separate CUDA download here`);
 } else if (!hasNvidiaGpu()) {
   console.log('[rsd] no NVIDIA GPU found (nvidia-smi -L): ONNX Runtime will use its CPU provider');
 } else {
@@ -33,9 +35,10 @@ if (process.env.RSD_SKIP_GPU_INSTALL === '1') {
   if (!script || !existsSync(script)) {
     console.log('[rsd] GPU found but onnxruntime-node has no install script here: CPU provider only');
   } else {
-    const env = { ...process.env };
+    // Name the CUDA build explicitly: without a flag, onnxruntime-node's script treats a run
+    // from inside a workspace as a local install and exits without fetching anything.
+    const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'cuda12' };
     delete env.npm_config_onnxruntime_node_install;
-    delete env.ONNXRUNTIME_NODE_INSTALL;
     const r = spawnSync(process.execPath, [script], { stdio: 'inherit', env, cwd: dirname(dirname(script)) });
     console.log(
       r.status === 0
