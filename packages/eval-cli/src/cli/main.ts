@@ -4,8 +4,10 @@ import { evalSummary, formatEvalSummary } from '../commands/eval-summary.ts';
 import { runEval } from '../commands/run-eval.ts';
 import { EvalError } from '../errors/eval-error.ts';
 import { EVAL_HELP, parseEvalFlags } from './eval-flags.ts';
+import { parseTrainDefaultFlags, TRAIN_DEFAULT_HELP } from './train-default-flags.ts';
+import { runTrainDefault } from '../train-default/run-train-default.ts';
 
-const USAGE = 'usage: rsd-eval eval [flags]   (rsd-eval eval --help for the flags)';
+const USAGE = 'usage: rsd-eval eval [flags] | rsd-eval train-default --out <dir> [flags]   (<command> --help for the flags)';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -13,7 +15,19 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command !== 'eval') throw new EvalError('INVALID_FLAG', `unknown command "${command}" (expected: eval)`, { subject: 'command' });
+  if (command === 'train-default') {
+    const t = parseTrainDefaultFlags(rest);
+    if (t.help || t.out === undefined) {
+      console.log(TRAIN_DEFAULT_HELP);
+      return 0;
+    }
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const r = await runTrainDefault({ config: t.config, out: t.out, ...(t.work === undefined ? {} : { workDir: t.work }), overwrite: t.overwrite }, { log });
+    const summary = { out: r.out, samples: r.samples, stageSeconds: r.stageSeconds, policy: r.policyHistory[r.policyHistory.length - 1], draftPositionAgreement: r.draft.positionAgreement, draftLayerAgreement: r.draft.layerAgreement, expectedAcceptedLayers: r.draft.expectedAcceptedLayers };
+    console.log(t.json ? JSON.stringify(summary) : JSON.stringify(summary, null, 2));
+    return 0;
+  }
+  if (command !== 'eval') throw new EvalError('INVALID_FLAG', `unknown command "${command}" (expected: eval or train-default)`, { subject: 'command' });
   const flags = parseEvalFlags(rest);
   if (flags.help === true) {
     console.log(EVAL_HELP);

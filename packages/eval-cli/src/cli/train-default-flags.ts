@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { EvalError } from '../errors/eval-error.ts';
+import { SMOKE_CONFIG, TRAIN_DEFAULT_CONFIG, type TrainDefaultConfig } from '../train-default/train-default-config.ts';
+
+export const TRAIN_DEFAULT_HELP = `usage: rsd-eval train-default --out <dir> [flags]   (npx nx run eval-cli:train-default -- [flags])
+
+Trains the embedded-default policy bundle: scripted-expert demos (training initial states,
+never the evaluation's) -> robust RFSQ -> backbone + main head (joint, token cross-entropy,
+random-shift augmentation) -> draft head distilled to the main head's greedy tokens ->
+model bundle with provenance. Seeds are fixed by --seed; stage times are printed.
+
+  --out <dir>             bundle folder to write (absolute path: nx runs in packages/eval-cli)
+  --work <dir>            intermediate outputs (default <out>.work)
+  --tasks <a,b,...>       embedded_spatial task ids (default ${TRAIN_DEFAULT_CONFIG.tasks.join(',')})
+  --demos <n>             expert demos per task (default ${TRAIN_DEFAULT_CONFIG.demosPerTask})
+  --epochs <n>            backbone + main head epochs (default ${TRAIN_DEFAULT_CONFIG.epochs})
+  --draft-epochs <n>      draft distillation epochs (default ${TRAIN_DEFAULT_CONFIG.draftEpochs})
+  --rfsq-epochs <n>       tokenizer epochs (default ${TRAIN_DEFAULT_CONFIG.rfsq.epochs})
+  --image-size <px>       agent-view side (default ${TRAIN_DEFAULT_CONFIG.imageSize})
+  --shift <px>            random-shift augmentation, +- pixels (default ${TRAIN_DEFAULT_CONFIG.shift})
+  --seed <n>              seed of every stage (default ${TRAIN_DEFAULT_CONFIG.seed})
+  --smoke                 tiny config (1 task, 2 demos, 16x16) to check the pipeline runs
+  --overwrite             replace an existing --out
+  --json                  print the result as JSON
+  --help`;
+
+export interface TrainDefaultCli {
+  readonly help: boolean;
+  readonly json: boolean;
+  readonly overwrite: boolean;
+  readonly out?: string;
+  readonly work?: string;
+  readonly config: TrainDefaultConfig;
+}
+
+/** Parses the flags of `train-default`; a bad value is INVALID_FLAG naming the flag. */
+export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        work: { type: 'string' },
+        tasks: { type: 'string' },
+        demos: { type: 'string' },
+        epochs: { type: 'string' },
+        'draft-epochs': { type: 'string' },
+        'rfsq-epochs': { type: 'string' },
+        'image-size': { type: 'string' },
+        shift: { type: 'string' },
+        seed: { type: 'string' },
+        smoke: { type: 'boolean' },
+        overwrite: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (cause) {
+    throw new EvalError('INVALID_FLAG', (cause as Error).message, { subject: 'flags', cause });
+  }
+  const int = (flag: string, v: string | undefined, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min)
+      throw new EvalError('INVALID_FLAG', `--${flag} must be an integer >= ${min}, got "${v}"`, {
+        subject: `--${flag}`,
+      });
+    return n;
+  };
+  const base = parsed.smoke === true ? SMOKE_CONFIG : TRAIN_DEFAULT_CONFIG;
+  const tasks = parsed.tasks?.split(',').map((t) => int('tasks', t.trim(), 0)!);
+  const rfsqEpochs = int('rfsq-epochs', parsed['rfsq-epochs'], 1);
+  const config: TrainDefaultConfig = {
+    ...base,
+    ...(tasks ? { tasks } : {}),
+    demosPerTask: int('demos', parsed.demos, 1) ?? base.demosPerTask,
+    epochs: int('epochs', parsed.epochs, 1) ?? base.epochs,
+    draftEpochs: int('draft-epochs', parsed['draft-epochs'], 0) ?? base.draftEpochs,
+    imageSize: int('image-size', parsed['image-size'], 8) ?? base.imageSize,
+    shift: int('shift', parsed.shift, 0) ?? base.shift,
+    seed: int('seed', parsed.seed, 0) ?? base.seed,
+    rfsq: { ...base.rfsq, epochs: rfsqEpochs ?? base.rfsq.epochs },
+  };
+  if (parsed.help !== true && parsed.out === undefined)
+    throw new EvalError('INVALID_FLAG', '--out <dir> is required', { subject: '--out' });
+  return {
+    help: parsed.help === true,
+    json: parsed.json === true,
+    overwrite: parsed.overwrite === true,
+    ...(parsed.out === undefined ? {} : { out: parsed.out }),
+    ...(parsed.work === undefined ? {} : { work: parsed.work }),
+    config,
+  };
+}

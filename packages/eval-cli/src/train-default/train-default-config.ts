@@ -1,0 +1,99 @@
+import type { BackboneConfig, HeadsConfig } from '@rsd/heads';
+
+/**
+ * Everything that decides the embedded-default bundle (seeds included): the same config
+ * gives the same demos, tokenizer, training order and augmentation.
+ */
+export interface TrainDefaultConfig {
+  /** Task ids of `embedded_spatial` to train on. */
+  readonly tasks: readonly number[];
+  /** Successful expert demos per task (training initial states, never evaluation's). */
+  readonly demosPerTask: number;
+  /** Seed of the demo stream, RFSQ, weight init, minibatch order and augmentation. */
+  readonly seed: number;
+  /** Agent-view side in pixels (the bundle's backbone image size; eval renders at it). */
+  readonly imageSize: number;
+  readonly rfsq: {
+    readonly variant: 'robust' | 'naive';
+    readonly layers: number;
+    readonly levels: number;
+    readonly latentDim: number;
+    readonly epochs: number;
+    readonly hidden: readonly number[];
+  };
+  /** Backbone without `imageSize` and `F` (taken from above and from `heads.F`). */
+  readonly backbone: Omit<BackboneConfig, 'imageSize' | 'F' | 'proprioSize'>;
+  /** Main/draft head shapes; C, H, L, K come from the tokenizer. */
+  readonly heads: Pick<HeadsConfig, 'F' | 'draftLayers' | 'mainWidth' | 'mainDepth' | 'draftWidth' | 'draftDepth'>;
+  /** Joint backbone + main-head training. */
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Random shift augmentation, ± pixels (edge-padded crop). */
+  readonly shift: number;
+  /** Draft distillation epochs (on frozen backbone features). */
+  readonly draftEpochs: number;
+}
+
+/** Observation fields fed as proprioception, in order (ee_pos [3] ‖ gripper_qpos [2]). */
+export const PROPRIO_FIELDS = ['eePos', 'gripperQpos'] as const;
+export const PROPRIO_SIZE = 5;
+
+/** The default run: a small first version (2 tasks, 40 demos each, 64×64). */
+export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
+  tasks: [0, 1],
+  demosPerTask: 40,
+  seed: 0,
+  imageSize: 64,
+  rfsq: { variant: 'robust', layers: 8, levels: 7, latentDim: 7, epochs: 20, hidden: [256, 256] },
+  backbone: {
+    convs: [
+      { filters: 32, kernel: 5, stride: 2 },
+      { filters: 64, kernel: 3, stride: 2 },
+      { filters: 128, kernel: 3, stride: 2 },
+      { filters: 128, kernel: 3, stride: 1 },
+    ],
+    vocabSize: 512,
+    maxTokens: 24,
+    wordDim: 32,
+    hidden: 256,
+  },
+  heads: { F: 256, draftLayers: 4, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 },
+  epochs: 6,
+  batchSize: 64,
+  learningRate: 1e-3,
+  shift: 4,
+  draftEpochs: 6,
+};
+
+/** A tiny config for the smoke test (one task, two demos, 16×16, one epoch of everything). */
+export const SMOKE_CONFIG: TrainDefaultConfig = {
+  ...TRAIN_DEFAULT_CONFIG,
+  tasks: [2],
+  demosPerTask: 2,
+  imageSize: 16,
+  rfsq: { variant: 'robust', layers: 4, levels: 5, latentDim: 3, epochs: 2, hidden: [32] },
+  backbone: { convs: [{ filters: 4, kernel: 3, stride: 2 }], vocabSize: 64, maxTokens: 24, wordDim: 4, hidden: 16 },
+  heads: { F: 16, draftLayers: 2, mainWidth: 16, mainDepth: 1, draftWidth: 8, draftDepth: 1 },
+  epochs: 1,
+  batchSize: 32,
+  shift: 2,
+  draftEpochs: 1,
+};
+
+/** Caller mistakes in a config → RangeError naming the field. */
+export function checkTrainDefaultConfig(c: TrainDefaultConfig): void {
+  const int = (v: number, name: string, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`config.${name} must be an integer >= ${min}, got ${v}`);
+  };
+  if (c.tasks.length === 0) throw new RangeError('config.tasks must list at least one task');
+  c.tasks.forEach((t, i) => int(t, `tasks[${i}]`, 0));
+  int(c.demosPerTask, 'demosPerTask', 1);
+  int(c.seed, 'seed', 0);
+  int(c.imageSize, 'imageSize', 8);
+  int(c.epochs, 'epochs', 1);
+  int(c.draftEpochs, 'draftEpochs', 0);
+  int(c.batchSize, 'batchSize', 1);
+  int(c.shift, 'shift', 0);
+  if (!(c.learningRate > 0)) throw new RangeError(`config.learningRate must be > 0, got ${c.learningRate}`);
+}

@@ -1,0 +1,195 @@
+import type * as TfModule from '@tensorflow/tfjs';
+import {
+  backboneForward,
+  backboneParameterShapes,
+  initBackboneWeights,
+  MainHeadTf,
+  type BackboneConfig,
+  type BackboneWeights,
+  type HeadsConfig,
+  type MainWeights,
+} from '@rsd/heads';
+import { SeededPrng } from '@rsd/rfsq';
+import type { PolicyDataset } from './policy-dataset.ts';
+import { PROPRIO_SIZE } from './train-default-config.ts';
+import { randomShift } from './random-shift.ts';
+
+type Tf = typeof TfModule;
+
+export interface TrainPolicyOptions {
+  readonly backbone: BackboneConfig;
+  readonly heads: HeadsConfig;
+  /** Initial main-head weights (PyTorch layout, seeded by the caller). */
+  readonly mainInit: MainWeights;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly shift: number;
+  readonly seed: number;
+  /** Sample indices held out for the validation loss. */
+  readonly val: readonly number[];
+  readonly train: readonly number[];
+}
+
+export interface TrainPolicyResult {
+  readonly backbone: BackboneWeights;
+  readonly main: MainWeights;
+  /** float32 [N, F]: backbone features of every sample (no augmentation), for the draft. */
+  readonly features: Float32Array;
+  readonly history: readonly {
+    epoch: number;
+    trainLoss: number;
+    valLoss: number;
+    valAccuracyPerLayer: number[];
+    seconds: number;
+  }[];
+  readonly samplesPerSecond: number;
+}
+
+/** Mean cross-entropy of logits [..., K] against int targets [...]. */
+function tokenCrossEntropy(tf: Tf, logits: TfModule.Tensor, targets: TfModule.Tensor, K: number): TfModule.Scalar {
+  const oneHot = tf.oneHot(tf.reshape(targets, [-1]) as TfModule.Tensor1D, K).toFloat();
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(tf.reshape(logits, [-1, K]))), -1))) as TfModule.Scalar;
+}
+
+function gather<T extends Uint8Array | Int32Array | Float32Array>(
+  src: T,
+  width: number,
+  rows: readonly number[],
+  make: (n: number) => T,
+): T {
+  const out = make(rows.length * width);
+  rows.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
+  return out;
+}
+
+/**
+ * Trains the backbone and the main head jointly on token cross-entropy (teacher forcing over
+ * all L layers), with seeded ±shift random-shift augmentation of the agent view. Minibatch
+ * order and shifts come from `seed` only.
+ */
+export async function trainPolicy(
+  tf: Tf,
+  data: PolicyDataset,
+  o: TrainPolicyOptions,
+  log: (line: string) => void,
+): Promise<TrainPolicyResult> {
+  const { C, H, L, K, F } = o.heads;
+  const S = data.imageSize;
+  const frame = S * S * 3;
+  const tokW = C * H * L;
+  const shapes = backboneParameterShapes(o.backbone);
+  const init = initBackboneWeights(o.backbone, o.seed);
+  const vars: Record<string, TfModule.Variable> = Object.fromEntries(
+    shapes.map(([n, s]) => [n, tf.variable(tf.tensor(init[n]!, s), true, `backbone.${n}`)]),
+  );
+  const main = new MainHeadTf(tf, o.heads, o.mainInit);
+  const opt = tf.train.adam(o.learningRate);
+  const rng = new SeededPrng(o.seed + 17);
+  const batch = (rows: readonly number[], augment: boolean) => {
+    const img = gather(data.images, frame, rows, (n) => new Uint8Array(n));
+    return {
+      image: tf.tensor4d(
+        augment ? randomShift(img, rows.length, S, o.shift, rng) : img,
+        [rows.length, S, S, 3],
+        'int32',
+      ),
+      instruction: tf.tensor2d(
+        gather(data.instructions, data.maxTokens, rows, (n) => new Int32Array(n)),
+        [rows.length, data.maxTokens],
+        'int32',
+      ),
+      proprio: tf.tensor2d(
+        gather(data.proprio, PROPRIO_SIZE, rows, (n) => new Float32Array(n)),
+        [rows.length, PROPRIO_SIZE],
+      ),
+      tokens: tf.tensor4d(
+        gather(data.tokens, tokW, rows, (n) => new Int32Array(n)),
+        [rows.length, C, H, L],
+        'int32',
+      ),
+    };
+  };
+  const chunks = (rows: readonly number[], size: number) =>
+    Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
+  const evaluate = () => {
+    let loss = 0;
+    const correct = new Array<number>(L).fill(0);
+    for (const rows of chunks(o.val, 128)) {
+      const b = batch(rows, false);
+      const logits = tf.tidy(() =>
+        main.apply(backboneForward(tf, o.backbone, vars, b) as TfModule.Tensor2D, b.tokens as TfModule.Tensor4D),
+      );
+      loss += tf.tidy(() => tokenCrossEntropy(tf, logits, b.tokens, K)).dataSync()[0]! * rows.length;
+      const pred = tf.tidy(() => tf.argMax(logits, -1)).dataSync();
+      const truth = b.tokens.dataSync();
+      for (let i = 0; i < truth.length; i++) if (pred[i] === truth[i]) correct[i % L]!++;
+      tf.dispose([b.image, b.instruction, b.proprio, b.tokens, logits]);
+    }
+    const n = Math.max(1, o.val.length);
+    return { valLoss: loss / n, valAccuracyPerLayer: correct.map((c) => c / (n * C * H)) };
+  };
+  const history: {
+    epoch: number;
+    trainLoss: number;
+    valLoss: number;
+    valAccuracyPerLayer: number[];
+    seconds: number;
+  }[] = [];
+  let trained = 0;
+  let trainSeconds = 0;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const t0 = performance.now();
+      const order = [...o.train];
+      rng.shuffle(order);
+      let sum = 0;
+      for (const rows of chunks(order, o.batchSize)) {
+        const b = batch(rows, o.shift > 0);
+        const cost = opt.minimize(
+          () =>
+            tokenCrossEntropy(
+              tf,
+              main.apply(backboneForward(tf, o.backbone, vars, b) as TfModule.Tensor2D, b.tokens as TfModule.Tensor4D),
+              b.tokens,
+              K,
+            ),
+          true,
+          [...Object.values(vars), ...main.variables],
+        )!;
+        sum += (await cost.data())[0]! * rows.length;
+        tf.dispose([b.image, b.instruction, b.proprio, b.tokens, cost]);
+        trained += rows.length;
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      trainSeconds += seconds;
+      const m = evaluate();
+      history.push({ epoch, trainLoss: sum / o.train.length, ...m, seconds });
+      log(
+        `[train-default] policy epoch ${epoch}/${o.epochs} loss ${(sum / o.train.length).toFixed(4)} val ${m.valLoss.toFixed(4)} acc/layer ${m.valAccuracyPerLayer.map((a) => a.toFixed(2)).join(' ')} (${seconds.toFixed(0)} s, tensors ${tf.memory().numTensors})`,
+      );
+    }
+    const features = new Float32Array(data.N * F);
+    const all = Array.from({ length: data.N }, (_, i) => i);
+    for (const rows of chunks(all, 128)) {
+      const b = batch(rows, false);
+      const f = tf.tidy(() => backboneForward(tf, o.backbone, vars, b));
+      features.set(f.dataSync() as Float32Array, rows[0]! * F);
+      tf.dispose([b.image, b.instruction, b.proprio, b.tokens, f]);
+    }
+    const backbone: BackboneWeights = Object.fromEntries(
+      shapes.map(([n]) => [n, Float32Array.from(vars[n]!.dataSync() as Float32Array)]),
+    );
+    return {
+      backbone,
+      main: main.weights(),
+      features,
+      history,
+      samplesPerSecond: trained / Math.max(trainSeconds, 1e-9),
+    };
+  } finally {
+    opt.dispose();
+    main.dispose();
+    tf.dispose(Object.values(vars));
+  }
+}
