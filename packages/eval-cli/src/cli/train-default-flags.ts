@@ -18,6 +18,8 @@ model bundle with provenance. Seeds are fixed by --seed; stage times are printed
   --rfsq-epochs <n>       tokenizer epochs (default ${TRAIN_DEFAULT_CONFIG.rfsq.epochs})
   --image-size <px>       agent-view side (default ${TRAIN_DEFAULT_CONFIG.imageSize})
   --shift <px>            random-shift augmentation, +- pixels (default ${TRAIN_DEFAULT_CONFIG.shift})
+  --lr <x>                Adam learning rate of backbone + main head (default ${TRAIN_DEFAULT_CONFIG.learningRate})
+  --layer-weighting <w>   sqrt-scale (default) | uniform: loss weight of each residual layer
   --seed <n>              seed of every stage (default ${TRAIN_DEFAULT_CONFIG.seed})
   --smoke                 tiny config (1 task, 2 demos, 16x16) to check the pipeline runs
   --overwrite             replace an existing --out
@@ -51,6 +53,8 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
         'image-size': { type: 'string' },
         shift: { type: 'string' },
         seed: { type: 'string' },
+        lr: { type: 'string' },
+        'layer-weighting': { type: 'string' },
         smoke: { type: 'boolean' },
         overwrite: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -72,6 +76,15 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
   const base = parsed.smoke === true ? SMOKE_CONFIG : TRAIN_DEFAULT_CONFIG;
   const tasks = parsed.tasks?.split(',').map((t) => int('tasks', t.trim(), 0)!);
   const rfsqEpochs = int('rfsq-epochs', parsed['rfsq-epochs'], 1);
+  const lr = parsed.lr === undefined ? undefined : Number(parsed.lr);
+  if (lr !== undefined && !(lr > 0))
+    throw new EvalError('INVALID_FLAG', `--lr must be a number > 0, got "${parsed.lr}"`, { subject: '--lr' });
+  const weighting = parsed['layer-weighting'];
+  if (weighting !== undefined && weighting !== 'uniform' && weighting !== 'sqrt-scale') {
+    throw new EvalError('INVALID_FLAG', `--layer-weighting must be sqrt-scale or uniform, got "${weighting}"`, {
+      subject: '--layer-weighting',
+    });
+  }
   const config: TrainDefaultConfig = {
     ...base,
     ...(tasks ? { tasks } : {}),
@@ -81,6 +94,8 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
     imageSize: int('image-size', parsed['image-size'], 8) ?? base.imageSize,
     shift: int('shift', parsed.shift, 0) ?? base.shift,
     seed: int('seed', parsed.seed, 0) ?? base.seed,
+    learningRate: lr ?? base.learningRate,
+    layerWeighting: weighting ?? base.layerWeighting,
     rfsq: { ...base.rfsq, epochs: rfsqEpochs ?? base.rfsq.epochs },
   };
   if (parsed.help !== true && parsed.out === undefined)

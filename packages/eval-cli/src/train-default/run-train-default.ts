@@ -167,6 +167,11 @@ export async function runTrainDefault(
   const val = demoIndex.flatMap((di, i) => (di % 10 === 9 ? [i] : []));
   const train = demoIndex.flatMap((di, i) => (di % 10 === 9 ? [] : [i]));
   const init = randomHeadWeights(headsCfg, cfg.seed);
+  const sqrtScales = params.layerScales.map((x) => Math.sqrt(x));
+  const layerWeights =
+    cfg.layerWeighting === 'sqrt-scale'
+      ? sqrtScales.map((x) => (x * L) / sqrtScales.reduce((a, b) => a + b, 0))
+      : undefined;
   const policy = await timed('policy', () =>
     trainPolicy(
       tf,
@@ -180,6 +185,7 @@ export async function runTrainDefault(
         learningRate: cfg.learningRate,
         shift: cfg.shift,
         seed: cfg.seed,
+        ...(layerWeights === undefined ? {} : { layerWeights }),
         val: val.length > 0 ? val : train.slice(0, 1),
         train,
       },
@@ -258,6 +264,7 @@ export async function runTrainDefault(
             expertFailures: demos.failures,
           },
           trainingSeconds: { ...stageSeconds },
+          policyLayerWeights: layerWeights ?? 'uniform',
           policySamplesPerSecond: +policy.samplesPerSecond.toFixed(1),
           finalLosses: {
             rfsqMse: rfsq.report.mse,

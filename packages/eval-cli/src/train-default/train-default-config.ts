@@ -31,6 +31,11 @@ export interface TrainDefaultConfig {
   readonly learningRate: number;
   /** Random shift augmentation, ± pixels (edge-padded crop). */
   readonly shift: number;
+  /**
+   * Loss weight of each residual layer: `uniform`, or `sqrt-scale` (∝ √ of the tokenizer's layer
+   * scale, mean 1), which favours the coarse layers that carry most of the action.
+   */
+  readonly layerWeighting: 'uniform' | 'sqrt-scale';
   /** Draft distillation epochs (on frozen backbone features). */
   readonly draftEpochs: number;
 }
@@ -51,7 +56,7 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
       { filters: 32, kernel: 5, stride: 2 },
       { filters: 64, kernel: 3, stride: 2 },
       { filters: 128, kernel: 3, stride: 2 },
-      { filters: 128, kernel: 3, stride: 1 },
+      { filters: 128, kernel: 3, stride: 2 },
     ],
     vocabSize: 512,
     maxTokens: 24,
@@ -61,8 +66,9 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   heads: { F: 256, draftLayers: 4, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 },
   epochs: 6,
   batchSize: 64,
-  learningRate: 1e-3,
+  learningRate: 5e-4,
   shift: 4,
+  layerWeighting: 'sqrt-scale',
   draftEpochs: 6,
 };
 

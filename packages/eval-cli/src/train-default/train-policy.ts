@@ -26,6 +26,8 @@ export interface TrainPolicyOptions {
   readonly learningRate: number;
   readonly shift: number;
   readonly seed: number;
+  /** float [L]: weight of each residual layer in the training loss (mean 1); uniform when absent. Validation loss is unweighted. */
+  readonly layerWeights?: readonly number[];
   /** Sample indices held out for the validation loss. */
   readonly val: readonly number[];
   readonly train: readonly number[];
@@ -46,10 +48,21 @@ export interface TrainPolicyResult {
   readonly samplesPerSecond: number;
 }
 
-/** Mean cross-entropy of logits [..., K] against int targets [...]. */
-function tokenCrossEntropy(tf: Tf, logits: TfModule.Tensor, targets: TfModule.Tensor, K: number): TfModule.Scalar {
+/**
+ * Cross-entropy of logits [B, C, H, L, K] against int targets [B, C, H, L], averaged over
+ * positions with layer l weighted by `layerWeights[l]` (float32 [L], mean 1; uniform when absent).
+ */
+function tokenCrossEntropy(
+  tf: Tf,
+  logits: TfModule.Tensor,
+  targets: TfModule.Tensor,
+  K: number,
+  layerWeights?: TfModule.Tensor1D,
+): TfModule.Scalar {
   const oneHot = tf.oneHot(tf.reshape(targets, [-1]) as TfModule.Tensor1D, K).toFloat();
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(tf.reshape(logits, [-1, K]))), -1))) as TfModule.Scalar;
+  const ce = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(tf.reshape(logits, [-1, K]))), -1));
+  if (layerWeights === undefined) return tf.mean(ce) as TfModule.Scalar;
+  return tf.mean(tf.mul(tf.reshape(ce, [-1, layerWeights.shape[0]]), layerWeights)) as TfModule.Scalar;
 }
 
 function gather<T extends Uint8Array | Int32Array | Float32Array>(
@@ -85,6 +98,9 @@ export async function trainPolicy(
   );
   const main = new MainHeadTf(tf, o.heads, o.mainInit);
   const opt = tf.train.adam(o.learningRate);
+  if (o.layerWeights !== undefined && o.layerWeights.length !== L)
+    throw new RangeError(`options.layerWeights must have L = ${L} values`);
+  const layerWeights = o.layerWeights === undefined ? undefined : tf.tensor1d([...o.layerWeights]);
   const rng = new SeededPrng(o.seed + 17);
   const batch = (rows: readonly number[], augment: boolean) => {
     const img = gather(data.images, frame, rows, (n) => new Uint8Array(n));
@@ -120,11 +136,13 @@ export async function trainPolicy(
       const logits = tf.tidy(() =>
         main.apply(backboneForward(tf, o.backbone, vars, b) as TfModule.Tensor2D, b.tokens as TfModule.Tensor4D),
       );
-      loss += tf.tidy(() => tokenCrossEntropy(tf, logits, b.tokens, K)).dataSync()[0]! * rows.length;
-      const pred = tf.tidy(() => tf.argMax(logits, -1)).dataSync();
+      const ce = tf.tidy(() => tokenCrossEntropy(tf, logits, b.tokens, K));
+      const argmax = tf.tidy(() => tf.argMax(logits, -1));
+      loss += ce.dataSync()[0]! * rows.length;
+      const pred = argmax.dataSync();
       const truth = b.tokens.dataSync();
       for (let i = 0; i < truth.length; i++) if (pred[i] === truth[i]) correct[i % L]!++;
-      tf.dispose([b.image, b.instruction, b.proprio, b.tokens, logits]);
+      tf.dispose([b.image, b.instruction, b.proprio, b.tokens, logits, ce, argmax]);
     }
     const n = Math.max(1, o.val.length);
     return { valLoss: loss / n, valAccuracyPerLayer: correct.map((c) => c / (n * C * H)) };
@@ -153,6 +171,7 @@ export async function trainPolicy(
               main.apply(backboneForward(tf, o.backbone, vars, b) as TfModule.Tensor2D, b.tokens as TfModule.Tensor4D),
               b.tokens,
               K,
+              layerWeights,
             ),
           true,
           [...Object.values(vars), ...main.variables],
@@ -190,6 +209,7 @@ export async function trainPolicy(
   } finally {
     opt.dispose();
     main.dispose();
+    layerWeights?.dispose();
     tf.dispose(Object.values(vars));
   }
 }
