@@ -64,12 +64,12 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
     hidden: 256,
   },
   heads: { F: 256, draftLayers: 4, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 },
-  epochs: 6,
+  epochs: 16,
   batchSize: 64,
   learningRate: 5e-4,
   shift: 4,
   layerWeighting: 'sqrt-scale',
-  draftEpochs: 6,
+  draftEpochs: 4,
 };
 
 /** A tiny config for the smoke test (one task, two demos, 16×16, one epoch of everything). */
