@@ -2,19 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectDemos, createEmbeddedEnv, EMBEDDED_SPATIAL_TASKS, type DemoEpisode } from '@rsd/libero-bridge';
-
-/** A C-order float64 `.npy` (format 1.0) of `data` with `shape`: what `rfsq train` reads. */
-export function float64Npy(data: Float64Array, shape: readonly number[]): Uint8Array {
-  if (shape.reduce((a, b) => a * b, 1) !== data.length)
-    throw new RangeError(`data has ${data.length} values, shape [${shape.join(', ')}] needs another count`);
-  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
+import { encodeNpy } from '@rsd/rfsq';
 
 /** The demos of one task, in memory, with the instruction they were recorded for. */
 export interface TaskDemos {
@@ -58,7 +46,7 @@ export async function runDemoStage(
         for (const a of [d.actions, d.agentviewRgb, d.eePos, d.gripperStates])
           hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
         const file = join(opts.dir, `task${taskId}_demo${i}.npy`);
-        await writeFile(file, float64Npy(d.actions, [d.actions.length / 7, 7]));
+        await writeFile(file, encodeNpy({ dtype: 'float64', shape: [d.actions.length / 7, 7], data: d.actions }));
         actionFiles.push(file);
       }
       const steps = demos.reduce((s, d) => s + d.actions.length / 7, 0);
