@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { selectTfBackend } from '@rsd/rfsq';
+import { SeededPrng, selectTfBackend } from '@rsd/rfsq';
 import { beforeAll, describe, expect } from 'vitest';
 import { registerWasmTrainingKernels } from './wasm-training-kernels.ts';
 
@@ -12,17 +12,7 @@ beforeAll(async () => {
 });
 
 /** Deterministic values in [-1, 1) from a seed (no Math.random). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+const values = (n: number, seed: number) => new SeededPrng(seed).floats(n, -1, 1);
 
 /** Gradients of sum(conv2d(x, w) * g) w.r.t. x and w, on the given backend. */
 async function convGrads(backend: string, xs: number[], ws: number[], stride: number, pad: 'same' | 'valid', seed: number) {
