@@ -22,11 +22,14 @@ function hasNvidiaGpu(): boolean {
   }
 }
 
-async function tryImport(name: string): Promise<typeof TfModule | undefined> {
+/** The module, or why it could not load: "not installed", or the real error of a broken install. */
+async function tryImport(name: string): Promise<typeof TfModule | string> {
   try {
     return (await import(name)) as typeof TfModule;
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return `${name} not installed`;
+    return `${name} failed to load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
   }
 }
 
@@ -47,14 +50,19 @@ export async function selectTfBackend(
     if (backend === 'tensorflow') {
       for (const provider of hasNvidiaGpu() ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node']) {
         const tf = await tryImport(provider);
-        if (tf && (await tf.setBackend('tensorflow'))) {
+        if (typeof tf === 'string') {
+          reasons.push(tf);
+          continue;
+        }
+        if (await tf.setBackend('tensorflow')) {
           log(`[rsd] TensorFlow.js backend: tensorflow (${provider})`);
           return { tf, backend, provider };
         }
-        reasons.push(`${provider} not installed`);
+        reasons.push(`${provider} installed but its tensorflow backend did not start`);
       }
       continue;
     }
+    if (reasons.length > 0) log(`[rsd] TensorFlow.js: trying ${backend} (${reasons.join('; ')})`);
     const tf = (await import('@tensorflow/tfjs')) as typeof TfModule;
     if (backend === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
