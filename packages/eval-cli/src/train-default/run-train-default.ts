@@ -183,6 +183,7 @@ export async function runTrainDefault(
         epochs: cfg.epochs,
         batchSize: cfg.batchSize,
         learningRate: cfg.learningRate,
+        lrSchedule: cfg.lrSchedule,
         shift: cfg.shift,
         seed: cfg.seed,
         ...(layerWeights === undefined ? {} : { layerWeights }),

@@ -29,6 +29,8 @@ export interface TrainDefaultConfig {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /** `constant`, or `cosine`: per-step cosine decay from `learningRate` to 5 % of it at the last step. */
+  readonly lrSchedule: 'constant' | 'cosine';
   /** Random shift augmentation, ± pixels (edge-padded crop). */
   readonly shift: number;
   /**
@@ -44,10 +46,13 @@ export interface TrainDefaultConfig {
 export const PROPRIO_FIELDS = ['eePos', 'gripperQpos'] as const;
 export const PROPRIO_SIZE = 5;
 
-/** The default run: a small first version (2 tasks, 40 demos each, 64×64). */
+/**
+ * The shipped run (`models/embedded_spatial/`): all ten tasks, 70 demos each, 64×64, six epochs
+ * with cosine decay — sized to about an hour of single-core wasm training.
+ */
 export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
-  tasks: [0, 1],
-  demosPerTask: 40,
+  tasks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  demosPerTask: 70,
   seed: 0,
   imageSize: 64,
   rfsq: { variant: 'robust', layers: 8, levels: 7, latentDim: 7, epochs: 20, hidden: [256, 256] },
@@ -64,9 +69,10 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
     hidden: 256,
   },
   heads: { F: 256, draftLayers: 4, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 },
-  epochs: 16,
+  epochs: 6,
   batchSize: 64,
   learningRate: 5e-4,
+  lrSchedule: 'cosine',
   shift: 4,
   layerWeighting: 'sqrt-scale',
   draftEpochs: 4,

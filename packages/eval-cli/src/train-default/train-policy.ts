@@ -24,6 +24,8 @@ export interface TrainPolicyOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /** `cosine`: decay per step from `learningRate` to 5 % of it at the last step; default constant. */
+  readonly lrSchedule?: 'constant' | 'cosine';
   readonly shift: number;
   readonly seed: number;
   /** float [L]: weight of each residual layer in the training loss (mean 1); uniform when absent. Validation loss is unweighted. */
@@ -156,6 +158,12 @@ export async function trainPolicy(
   }[] = [];
   let trained = 0;
   let trainSeconds = 0;
+  const totalSteps = o.epochs * Math.ceil(o.train.length / o.batchSize);
+  let step = 0;
+  // tf.train.adam reads its public `learningRate` field at every update
+  const setLr = (lr: number) => {
+    (opt as unknown as { learningRate: number }).learningRate = lr;
+  };
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
@@ -163,6 +171,9 @@ export async function trainPolicy(
       rng.shuffle(order);
       let sum = 0;
       for (const rows of chunks(order, o.batchSize)) {
+        if (o.lrSchedule === 'cosine')
+          setLr(o.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / Math.max(1, totalSteps - 1)))));
+        step++;
         const b = batch(rows, o.shift > 0);
         const cost = opt.minimize(
           () =>
