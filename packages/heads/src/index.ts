@@ -10,6 +10,7 @@ export type {
   BundleDims,
   BundleFile,
   BundleManifest,
+  ExecutionInfo,
   Provenance,
   TokenizerInfo,
 } from './bundle/bundle-manifest.ts';

@@ -15,6 +15,7 @@ export interface EvalFlags {
   readonly maxSteps?: string;
   readonly waitSteps?: string;
   readonly executeSteps?: string;
+  readonly ensemble?: string;
   readonly workers?: string;
   readonly out?: string;
   readonly resume?: string;
@@ -42,7 +43,10 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --seed <s>              base seed; episode seeds derive from (seed, task, trial) (default 7)
   --max-steps <n>         step limit after the wait steps (default: the suite's, 220 spatial)
   --wait-steps <n>        no-op steps before the policy acts (default 10)
-  --execute-steps <n>     actions of each chunk executed before re-querying (default 8)
+  --execute-steps <n>     steps between policy calls (default: the bundle's execution.executeSteps, else 8)
+  --ensemble <e>          none: run each chunk's actions open-loop | temporal:<decay>: ACT's
+                          temporal ensemble of every chunk covering the step, i-th oldest
+                          weighted exp(-decay*i) (default: the bundle's execution.ensemble, else none)
   --workers <n>           worker threads, each with its own env and engine (default: cores)
   --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
   --out <dir>             output folder (default results/<suite>-<timestamp>)
@@ -74,6 +78,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
         'max-steps': { type: 'string' },
         'wait-steps': { type: 'string' },
         'execute-steps': { type: 'string' },
+        ensemble: { type: 'string' },
         workers: { type: 'string' },
         threads: { type: 'string' },
         out: { type: 'string' },

@@ -17,6 +17,7 @@ import type { EpisodeRecord } from '../results/episode-record.ts';
 import { readRunManifest, RUN_FORMAT, type RunManifest } from '../results/run-manifest.ts';
 import { writeJsonAtomic } from '../results/write-json-atomic.ts';
 import { writeOutputs, type RunOutputs } from './write-outputs.ts';
+import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
 
 /** What `runEval` needs from the outside world; every field has a default. */
 export interface EvalDeps {
@@ -50,7 +51,7 @@ function defaultExecutor(config: EvalConfig, camera: CameraSize, log: (line: str
       acceptance: config.acceptance,
       draftLayers: config.draftLayers,
       intraOpThreads: config.intraOpThreads,
-      protocol: { suite: config.suite, maxSteps: config.maxSteps, waitSteps: config.waitSteps, executeSteps: config.executeSteps },
+      protocol: { suite: config.suite, maxSteps: config.maxSteps, waitSteps: config.waitSteps, executeSteps: config.executeSteps, ensemble: parseEnsemble(config.ensemble) },
       videoDir: config.video > 0 ? join(config.outDir, 'videos') : undefined,
     }),
     log,

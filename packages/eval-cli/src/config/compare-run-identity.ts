@@ -14,6 +14,7 @@ const FLAG_OF: Record<keyof RunIdentity, string> = {
   maxSteps: '--max-steps',
   waitSteps: '--wait-steps',
   executeSteps: '--execute-steps',
+  ensemble: '--ensemble',
 };
 
 /**

@@ -25,6 +25,8 @@ export interface RunIdentity {
   readonly maxSteps: number;
   readonly waitSteps: number;
   readonly executeSteps: number;
+  /** `none` or `temporal:<decay>` (canonical text of the ensemble spec). */
+  readonly ensemble: string;
 }
 
 /** A validated evaluation config: the identity plus how to run it. */
@@ -55,5 +57,6 @@ export function runIdentityOf(config: RunIdentity): RunIdentity {
     maxSteps: config.maxSteps,
     waitSteps: config.waitSteps,
     executeSteps: config.executeSteps,
+    ensemble: config.ensemble,
   };
 }

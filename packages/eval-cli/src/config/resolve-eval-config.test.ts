@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRandomBundle } from '@rsd/heads/testing';
@@ -26,9 +26,19 @@ const code = (f: () => unknown) => {
 };
 
 describe('resolveEvalConfig', () => {
+  it('takes execute steps and ensemble from the flags, else from the bundle\'s execution block', async () => {
+    expect(resolve({ ensemble: 'temporal:0.1', executeSteps: '1' })).toMatchObject({ ensemble: 'temporal:0.1', executeSteps: 1 });
+    expect(code(() => resolve({ ensemble: 'temporal:-2' }))).toBe('INVALID_FLAG:ensemble');
+    const dir = (await writeRandomBundle(join(root, 'bundle-exec'), { dims: { C: 8, A: 7, H: 3, L: 4, K: 5, F: 8, k: 2 }, seed: 1 })).dir;
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, execution: { executeSteps: 2, ensemble: 'temporal:0.5' } }));
+    expect(resolve({ bundle: dir })).toMatchObject({ ensemble: 'temporal:0.5', executeSteps: 2 });
+    expect(resolve({ bundle: dir, ensemble: 'none', executeSteps: '8' })).toMatchObject({ ensemble: 'none', executeSteps: 8 });
+  });
+
   it('fills the documented defaults', () => {
     const c = resolve({});
-    expect(c).toMatchObject({ suite: 'embedded_spatial', env: { kind: 'embedded' }, modes: ['baseline', 'rsd'], acceptance: 'exact', trials: 50, seed: 7, maxSteps: 220, waitSteps: 10, executeSteps: 8, workers: 2, video: 0 });
+    expect(c).toMatchObject({ suite: 'embedded_spatial', env: { kind: 'embedded' }, modes: ['baseline', 'rsd'], acceptance: 'exact', trials: 50, seed: 7, maxSteps: 220, waitSteps: 10, executeSteps: 8, ensemble: 'none', workers: 2, video: 0 });
     expect(c.tasks).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(c.outDir).toBe(join(root, 'results/embedded_spatial-2026-01-02T03-04-05Z'));
   });

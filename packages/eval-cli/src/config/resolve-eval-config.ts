@@ -6,6 +6,7 @@ import { EvalError } from '../errors/eval-error.ts';
 import { checkBundle, type CheckedBundle } from './bundle-check.ts';
 import type { EvalConfig, EvalMode, RunIdentity } from './eval-config.ts';
 import { KNOWN_SUITES, SUITE_DEFAULTS } from './suite-defaults.ts';
+import { formatEnsemble, parseEnsemble } from '../protocol/temporal-ensemble.ts';
 
 /** What resolving flags needs from the outside world. */
 export interface ResolveContext {
@@ -76,7 +77,6 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const seed = int(flags.seed, 'seed', 0, 2 ** 31 - 1) ?? saved?.identity.seed ?? 7;
   const maxSteps = int(flags.maxSteps, 'max-steps', 1, 100_000) ?? saved?.identity.maxSteps ?? defaults.maxSteps;
   const waitSteps = int(flags.waitSteps, 'wait-steps', 0, 10_000) ?? saved?.identity.waitSteps ?? 10;
-  const executeSteps = int(flags.executeSteps, 'execute-steps', 1, 1024) ?? saved?.identity.executeSteps ?? 8;
   const draftLayers = int(flags.draftLayers, 'draft-layers', 1, 64) ?? saved?.identity.draftLayers;
   const workersDefault = env.kind === 'tcp' ? env.endpoints.length : Math.max(1, ctx.cores);
   const workers = int(flags.workers, 'workers', 1, 256) ?? workersDefault;
@@ -86,6 +86,15 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const bundle = checkBundle(bundleDir, { isDefault: flags.bundle === undefined && saved === undefined });
   const k = draftLayers ?? bundle.manifest.dims.k;
   if (k > bundle.manifest.dims.L) throw bad('draft-layers', `must be <= the bundle's L (${bundle.manifest.dims.L}), got ${k}`);
+  // execution defaults: flag, else the resumed run's, else the bundle's recommendation, else open-loop chunks of 8
+  const execution = bundle.manifest.execution;
+  const executeSteps = int(flags.executeSteps, 'execute-steps', 1, 1024) ?? saved?.identity.executeSteps ?? execution?.executeSteps ?? 8;
+  let ensemble: string;
+  try {
+    ensemble = formatEnsemble(parseEnsemble(flags.ensemble ?? saved?.identity.ensemble ?? execution?.ensemble ?? 'none'));
+  } catch (error) {
+    throw bad('ensemble', (error as Error).message);
+  }
   if (executeSteps > bundle.manifest.dims.C) {
     throw bad('execute-steps', `must be <= the bundle's chunk length C (${bundle.manifest.dims.C}), got ${executeSteps}`);
   }
@@ -107,6 +116,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
     maxSteps,
     waitSteps,
     executeSteps,
+    ensemble,
   };
   const config: EvalConfig = { ...identity, env, bundleDir, workers, outDir, video, json: flags.json === true, intraOpThreads };
   return { config, bundle };

@@ -56,4 +56,19 @@ describe('runEpisode', () => {
     const c = await runEpisode(new ScriptedEnv(), new CountingPolicy(), job, { instruction: 'x' }, { ...protocol, executeSteps: 4 }, { now });
     expect(c.record.actions_sha256).not.toBe(a.record.actions_sha256);
   });
+
+  it('temporal ensemble: a call every step, each step the weighted mean of the chunks covering it', async () => {
+    const env = new ScriptedEnv();
+    const policy = new CountingPolicy(8);
+    const ens = { ...protocol, executeSteps: 1, ensemble: { kind: 'temporal', decay: 0 } as const };
+    const { record } = await runEpisode(env, policy, job, { instruction: 'x' }, ens, { now });
+    expect(record.steps).toBe(20);
+    expect(policy.calls).toBe(20);
+    // call n votes n/100 for all of its 8 steps; decay 0 = plain mean of calls max(0, t-7)..t
+    const expected = Array.from({ length: 20 }, (_, t) => (Math.max(0, t - 7) + t) / 2);
+    env.actions.slice(10).forEach((a, t) => expect(a[0]! * 100).toBeCloseTo(expected[t]!, 4));
+    // open-loop execution of the same calls runs different actions
+    const open = await runEpisode(new ScriptedEnv(), new CountingPolicy(8), job, { instruction: 'x' }, { ...protocol, executeSteps: 1 }, { now });
+    expect(open.record.actions_sha256).not.toBe(record.actions_sha256);
+  });
 });

@@ -5,6 +5,7 @@ import type { Policy } from '../policy/policy.ts';
 import { EpisodeStatsAccumulator } from './episode-stats-accumulator.ts';
 import type { EpisodeJob } from './episode-job.ts';
 import { callSeed } from './episode-seed.ts';
+import { TemporalEnsemble, type EnsembleSpec } from './temporal-ensemble.ts';
 
 /** The protocol's knobs (SPEC §3). */
 export interface EpisodeProtocol {
@@ -15,6 +16,8 @@ export interface EpisodeProtocol {
   readonly waitSteps: number;
   /** Actions of each chunk executed before querying again (<= C). */
   readonly executeSteps: number;
+  /** How chunks become actions; default `none` (open-loop chunks). */
+  readonly ensemble?: EnsembleSpec;
 }
 
 /** LIBERO's dummy action: no motion, gripper open. */
@@ -32,8 +35,10 @@ export interface EpisodeOutcome {
 
 /**
  * Runs one episode in LIBERO's protocol: reset to initial state `trial` with the episode seed,
- * `waitSteps` no-op steps, then chunks of `executeSteps` actions until the environment reports
- * success (or done) or `maxSteps` policy steps have run. Success comes only from the env.
+ * `waitSteps` no-op steps, then a policy call every `executeSteps` steps until the environment
+ * reports success (or done) or `maxSteps` policy steps have run. Without an ensemble the call's
+ * first `executeSteps` actions run as they are; with `temporal` each step runs the ensemble of
+ * every chunk still covering it. Success comes only from the env.
  * Any thrown error ends the episode as `status: 'error'` with the reason; never as a failure.
  */
 export async function runEpisode(
@@ -63,6 +68,8 @@ export async function runEpisode(
       done = r.done || r.success;
     }
     let calls = 0;
+    const ensemble = protocol.ensemble ?? { kind: 'none' };
+    let temporal: TemporalEnsemble | undefined;
     while (!done && steps < protocol.maxSteps) {
       const t0 = options.now();
       const chunk = await policy.act({ observation, instruction: task.instruction, mode: job.mode, seed: callSeed(job.seed, job.mode, calls) });
@@ -70,9 +77,17 @@ export async function runEpisode(
       calls++;
       stats.addCall(elapsed, chunk.stats);
       tokenHash.update(new Uint8Array(chunk.tokens.buffer, chunk.tokens.byteOffset, chunk.tokens.byteLength));
+      if (ensemble.kind === 'temporal') {
+        temporal ??= new TemporalEnsemble(ensemble.decay, chunk.chunk, chunk.actionDim);
+        temporal.add(steps, chunk.actions);
+      }
+      const callStep = steps;
       const n = Math.min(protocol.executeSteps, chunk.chunk);
       for (let i = 0; i < n && !done && steps < protocol.maxSteps; i++) {
-        const action = Float64Array.from(chunk.actions.subarray(i * chunk.actionDim, (i + 1) * chunk.actionDim));
+        const action =
+          temporal === undefined
+            ? Float64Array.from(chunk.actions.subarray(i * chunk.actionDim, (i + 1) * chunk.actionDim))
+            : temporal.actionAt(callStep + i);
         actionHash.update(new Uint8Array(action.buffer));
         const r = await env.step(action);
         steps++;

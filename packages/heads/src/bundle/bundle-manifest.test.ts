@@ -29,6 +29,13 @@ describe('validateBundleManifest', () => {
     expect(validateBundleManifest(good)).toBe(good);
   });
 
+  it('accepts an execution block (open loop or temporal ensemble)', () => {
+    for (const ensemble of ['none', 'temporal:0', 'temporal:0.1', 'temporal:2.5e-2']) {
+      const m = { ...good, execution: { executeSteps: 1, ensemble, note: 'chosen by eval' } };
+      expect(validateBundleManifest(m)).toBe(m);
+    }
+  });
+
   it.each([
     [{ ...good, format: 'rsd-bundle/0' }, 'm.json#format'],
     [{ ...good, dims: { ...good.dims, k: 9 } }, 'm.json#dims.k'],
@@ -38,6 +45,9 @@ describe('validateBundleManifest', () => {
     [{ ...good, tokenizer: { ...good.tokenizer, layerScales: Array(8).fill(0) } }, 'm.json#tokenizer.layerScales'],
     [{ ...good, files: { ...good.files, 'main.onnx': { sha256: 'xyz' } } }, 'm.json#files["main.onnx"].sha256'],
     [{ ...good, files: { ...good.files, 'draft.onnx': undefined } }, 'm.json#files["draft.onnx"]'],
+    [{ ...good, execution: { executeSteps: 9, ensemble: 'none' } }, 'm.json#execution.executeSteps'],
+    [{ ...good, execution: { executeSteps: 1, ensemble: 'temporal:-1' } }, 'm.json#execution.ensemble'],
+    [{ ...good, execution: { executeSteps: 1, ensemble: 'average' } }, 'm.json#execution.ensemble'],
   ])('names the bad field (%#)', (value, subject) => {
     expect(subjectOf(value)).toBe(subject);
   });

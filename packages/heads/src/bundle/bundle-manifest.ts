@@ -56,6 +56,18 @@ export interface BackboneInfo {
   readonly proprio?: { readonly size: number; readonly fields: readonly string[] };
 }
 
+/**
+ * How the policy is meant to be run in closed loop (the evaluation's defaults for this bundle;
+ * flags override). `ensemble`: `none` or `temporal:<decay>` (ACT's temporal ensemble).
+ */
+export interface ExecutionInfo {
+  /** Actions of each chunk executed before the next policy call, 1..C. */
+  readonly executeSteps: number;
+  readonly ensemble: string;
+  /** Why these values (e.g. the evaluation that chose them). */
+  readonly note?: string;
+}
+
 /** Where the bundle came from (commit, seeds, data hashes, time, losses). Free-form values. */
 export type Provenance = Readonly<Record<string, unknown>>;
 
@@ -69,6 +81,8 @@ export interface BundleManifest {
   readonly backbone: BackboneInfo;
   /** sha256 (lower-case hex) of each ONNX file. */
   readonly files: Readonly<Record<BundleFile, { readonly sha256: string }>>;
+  /** Optional: how to run the policy (absent = open-loop chunks of C). */
+  readonly execution?: ExecutionInfo;
   readonly provenance: Provenance;
 }
 
@@ -139,6 +153,15 @@ export function validateBundleManifest(value: unknown, file = 'manifest.json'): 
     if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) {
       fail(`files["${f}"].sha256`, 'must be 64 lower-case hex digits');
     }
+  }
+  if (m.execution !== undefined) {
+    const e = obj(m.execution, 'execution');
+    const steps = int(e.executeSteps, 'execution.executeSteps', 1);
+    if (steps > dims.C) fail('execution.executeSteps', `(${steps}) must be <= dims.C (${dims.C})`);
+    if (typeof e.ensemble !== 'string' || !/^(none|temporal:(\d+(\.\d+)?|\.\d+)(e-?\d+)?)$/.test(e.ensemble)) {
+      fail('execution.ensemble', `must be "none" or "temporal:<decay >= 0>", got ${JSON.stringify(e.ensemble)}`);
+    }
+    if (e.note !== undefined && typeof e.note !== 'string') fail('execution.note', 'must be a string');
   }
   obj(m.provenance, 'provenance');
   return value as BundleManifest;

@@ -11,6 +11,7 @@ import {
   type BundleDims,
   type BundleFile,
   type BundleManifest,
+  type ExecutionInfo,
   type Provenance,
   type TokenizerInfo,
 } from './bundle-manifest.ts';
@@ -22,6 +23,8 @@ export interface BundleParts {
   readonly actionNormalization: ActionNormalization;
   readonly tokenizer: TokenizerInfo;
   readonly backbone: BackboneInfo;
+  /** Optional: how the policy is meant to be run (eval defaults). */
+  readonly execution?: ExecutionInfo;
   readonly provenance: Provenance;
   /** The five serialized ONNX models, by file name. */
   readonly models: Readonly<Record<BundleFile, Uint8Array>>;
@@ -50,6 +53,7 @@ export function bundleManifest(parts: BundleParts): BundleManifest {
     tokenizer: parts.tokenizer,
     backbone: parts.backbone,
     files,
+    ...(parts.execution === undefined ? {} : { execution: parts.execution }),
     provenance: parts.provenance,
   };
   return validateBundleManifest(JSON.parse(JSON.stringify(manifest)), `${parts.name}/manifest.json`);
