@@ -22,7 +22,7 @@ export { pythonServerScriptPath } from './python/server-script.ts';
 export { createEmbeddedEnv, EmbeddedEnv } from './embedded/embedded-env.ts';
 export type { EmbeddedEnvOptions } from './embedded/embedded-env.ts';
 export { EMBEDDED_SPATIAL, EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS, NUM_INIT_STATES } from './embedded/embedded-spatial-suite.ts';
-export { drawInitState, fixedInitState } from './embedded/init-states.ts';
+export { drawInitState, fixedInitState, validationInitState } from './embedded/init-states.ts';
 export type { InitState, TablePose } from './embedded/init-states.ts';
 export type { Pose, SceneState } from './embedded/scene-state.ts';
 export { bowlOnPlate, bowlReleased, isSuccess } from './embedded/success.ts';

@@ -16,6 +16,7 @@ export interface EvalFlags {
   readonly waitSteps?: string;
   readonly executeSteps?: string;
   readonly ensemble?: string;
+  readonly initStates?: string;
   readonly workers?: string;
   readonly out?: string;
   readonly resume?: string;
@@ -47,6 +48,8 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --ensemble <e>          none: run each chunk's actions open-loop | temporal:<decay>: ACT's
                           temporal ensemble of every chunk covering the step, i-th oldest
                           weighted exp(-decay*i) (default: the bundle's execution.ensemble, else none)
+  --init-states <s>       fixed (default): the suite's evaluation states | validation: 50 held-out
+                          states per task from the training distribution, for tuning (embedded)
   --workers <n>           worker threads, each with its own env and engine (default: cores)
   --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
   --out <dir>             output folder (default results/<suite>-<timestamp>)
@@ -79,6 +82,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
         'wait-steps': { type: 'string' },
         'execute-steps': { type: 'string' },
         ensemble: { type: 'string' },
+        'init-states': { type: 'string' },
         workers: { type: 'string' },
         threads: { type: 'string' },
         out: { type: 'string' },
@@ -98,6 +102,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
     'max-steps': 'maxSteps',
     'wait-steps': 'waitSteps',
     'execute-steps': 'executeSteps',
+    'init-states': 'initStates',
   };
   for (const [key, value] of Object.entries(v)) {
     if (value !== undefined) out[rename[key] ?? key] = value as string | boolean;

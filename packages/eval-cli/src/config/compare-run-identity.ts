@@ -15,6 +15,7 @@ const FLAG_OF: Record<keyof RunIdentity, string> = {
   waitSteps: '--wait-steps',
   executeSteps: '--execute-steps',
   ensemble: '--ensemble',
+  initStates: '--init-states',
 };
 
 /**

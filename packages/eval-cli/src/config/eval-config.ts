@@ -27,6 +27,8 @@ export interface RunIdentity {
   readonly executeSteps: number;
   /** `none` or `temporal:<decay>` (canonical text of the ensemble spec). */
   readonly ensemble: string;
+  /** `fixed`: the suite's evaluation states; `validation`: held-out training-distribution states (embedded only). */
+  readonly initStates: 'fixed' | 'validation';
 }
 
 /** A validated evaluation config: the identity plus how to run it. */
@@ -58,5 +60,6 @@ export function runIdentityOf(config: RunIdentity): RunIdentity {
     waitSteps: config.waitSteps,
     executeSteps: config.executeSteps,
     ensemble: config.ensemble,
+    initStates: config.initStates,
   };
 }

@@ -36,6 +36,13 @@ describe('resolveEvalConfig', () => {
     expect(resolve({ bundle: dir, ensemble: 'none', executeSteps: '8' })).toMatchObject({ ensemble: 'none', executeSteps: 8 });
   });
 
+  it('--init-states validation runs the embedded suite on its held-out states; refused elsewhere', () => {
+    expect(resolve({})).toMatchObject({ initStates: 'fixed', env: { kind: 'embedded', initStates: 'fixed' } });
+    expect(resolve({ initStates: 'validation' })).toMatchObject({ initStates: 'validation', env: { kind: 'embedded', initStates: 'validation' } });
+    expect(code(() => resolve({ initStates: 'validation', env: 'python', suite: 'libero_spatial' }))).toBe('INVALID_FLAG:init-states');
+    expect(code(() => resolve({ initStates: 'test' }))).toBe('INVALID_FLAG:init-states');
+  });
+
   it('fills the documented defaults', () => {
     const c = resolve({});
     expect(c).toMatchObject({ suite: 'embedded_spatial', env: { kind: 'embedded' }, modes: ['baseline', 'rsd'], acceptance: 'exact', trials: 50, seed: 7, maxSteps: 220, waitSteps: 10, executeSteps: 8, ensemble: 'none', workers: 2, video: 0 });

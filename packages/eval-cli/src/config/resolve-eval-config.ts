@@ -62,7 +62,14 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const defaults = SUITE_DEFAULTS[suite];
   if (defaults === undefined) throw bad('suite', `unknown suite "${suite}" (known: ${KNOWN_SUITES.join(', ')})`);
   const envText = flags.env ?? saved?.env ?? 'embedded';
-  const env = parseEnvSpec(envText);
+  const initStatesText: string = flags.initStates ?? saved?.identity.initStates ?? 'fixed';
+  if (initStatesText !== 'fixed' && initStatesText !== 'validation') throw bad('init-states', `must be fixed or validation, got "${initStatesText}"`);
+  const initStates: 'fixed' | 'validation' = initStatesText;
+  const parsedEnv = parseEnvSpec(envText);
+  if (initStates === 'validation' && parsedEnv.kind !== 'embedded') {
+    throw bad('init-states', 'validation states exist only in the embedded suite (LIBERO has no validation split)');
+  }
+  const env = parsedEnv.kind === 'embedded' ? { kind: 'embedded' as const, initStates } : parsedEnv;
   if (suite === 'embedded_spatial' && env.kind !== 'embedded') throw bad('env', `suite embedded_spatial runs only with --env embedded`);
   if (suite !== 'embedded_spatial' && env.kind === 'embedded') throw bad('suite', `${suite} needs real LIBERO: use --env python or --env tcp://host:port`);
   const modes = modesOf(flags.mode ?? (saved === undefined ? 'both' : saved.identity.modes.length === 2 ? 'both' : saved.identity.modes[0]!));
@@ -117,6 +124,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
     waitSteps,
     executeSteps,
     ensemble,
+    initStates,
   };
   const config: EvalConfig = { ...identity, env, bundleDir, workers, outDir, video, json: flags.json === true, intraOpThreads };
   return { config, bundle };

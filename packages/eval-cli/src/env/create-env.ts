@@ -13,7 +13,9 @@ export interface CameraSize {
  * endpoint (workers round-robin over them; `RSD_LIBERO_TOKEN` is sent when set).
  */
 export async function createEnv(spec: EnvSpec, worker: number, camera: CameraSize): Promise<LiberoEnv> {
-  if (spec.kind === 'embedded') return createEmbeddedEnv({ imageSize: { width: camera.width, height: camera.height } });
+  if (spec.kind === 'embedded') {
+    return createEmbeddedEnv({ imageSize: { width: camera.width, height: camera.height }, initStates: spec.initStates ?? 'fixed' });
+  }
   const common = { cameraHeight: camera.height, cameraWidth: camera.width };
   if (spec.kind === 'python') return createPythonEnv({ transport: 'stdio', ...common });
   const url = endpointForWorker(spec, worker)!;

@@ -5,7 +5,7 @@ import { EvalError } from '../errors/eval-error.ts';
  * worker over stdio, or existing TCP servers (workers are spread over them round-robin).
  */
 export type EnvSpec =
-  | { readonly kind: 'embedded' }
+  | { readonly kind: 'embedded'; readonly initStates?: 'fixed' | 'validation' }
   | { readonly kind: 'python' }
   | { readonly kind: 'tcp'; readonly endpoints: readonly string[] };
 

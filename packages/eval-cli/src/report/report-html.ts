@@ -103,7 +103,7 @@ table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;pad
 small{color:#666}.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{border:1px solid #eee;background:#fff}code{background:#f5f5f5;padding:0 3px}
 </style></head><body>
 <h1>RSD evaluation: ${e(id.suite)}</h1>
-<p>Started ${e(input.startedAt)} · env <code>${e(input.env)}</code> · bundle <code>${e(input.bundleName ?? '')}</code> (<code>${e(input.bundleDir)}</code>) · acceptance <code>${e(id.acceptance)}</code> · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · max steps ${id.maxSteps} · wait ${id.waitSteps} · execute ${id.executeSteps} · ensemble <code>${e(id.ensemble ?? 'none')}</code></p>
+<p>Started ${e(input.startedAt)} · env <code>${e(input.env)}</code> · bundle <code>${e(input.bundleName ?? '')}</code> (<code>${e(input.bundleDir)}</code>) · acceptance <code>${e(id.acceptance)}</code> · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · max steps ${id.maxSteps} · wait ${id.waitSteps} · execute ${id.executeSteps} · ensemble <code>${e(id.ensemble ?? 'none')}</code>${id.initStates === 'validation' ? ' · <strong>validation initial states</strong> (not the evaluation states)' : ''}</p>
 <h2>Overall</h2>
 <table><tr><th>mode</th><th>success rate [Wilson 95 %]</th><th>successes</th><th>errors</th><th>mean</th><th>p50</th><th>p95</th></tr>
 ${row('baseline', baseline)}

@@ -14,7 +14,7 @@ export function reportMarkdown(input: ReportInput): string {
   lines.push(
     `Started ${input.startedAt} · env \`${input.env}\` · bundle \`${input.bundleName ?? ''}\` at \`${input.bundleDir}\` (manifest sha256 \`${id.bundleSha256.slice(0, 12)}…\`) · ` +
       `acceptance \`${id.acceptance}\` · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · ` +
-      `max steps ${id.maxSteps} · wait ${id.waitSteps} · policy call every ${id.executeSteps} steps · ensemble ${id.ensemble ?? 'none'}`,
+      `max steps ${id.maxSteps} · wait ${id.waitSteps} · policy call every ${id.executeSteps} steps · ensemble ${id.ensemble ?? 'none'}${id.initStates === 'validation' ? ' · **validation initial states** (not the evaluation states)' : ''}`,
     '',
   );
   lines.push('## Overall', '');

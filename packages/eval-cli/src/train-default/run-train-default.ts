@@ -249,6 +249,7 @@ export async function runTrainDefault(
           instruction: { kind: 'hashed-words', vocabSize: backboneCfg.vocabSize, maxTokens: backboneCfg.maxTokens },
           proprio: { size: PROPRIO_SIZE, fields: [...PROPRIO_FIELDS] },
         },
+        execution: cfg.execution,
         provenance: {
           pipeline: '@rsd/eval-cli train-default',
           commit: gitCommit(),

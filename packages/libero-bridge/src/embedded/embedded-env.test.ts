@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeError } from '../errors/bridge-error.ts';
 import { EmbeddedEnv, createEmbeddedEnv } from './embedded-env.ts';
 import { EMBEDDED_SPATIAL } from './embedded-spatial-suite.ts';
-import { drawInitState } from './init-states.ts';
+import { drawInitState, validationInitState } from './init-states.ts';
 import { liveSimulationCount } from './simulation.ts';
 
 const episode = { suite: 'embedded_spatial', taskId: 3, initState: 7, seed: 0 };
@@ -85,6 +85,23 @@ describe('EmbeddedEnv', () => {
     const a = await env.resetTo(drawInitState(2, 11));
     const b = await env.reset({ ...episode, taskId: 2, initState: 0 });
     expect(Buffer.from(a.agentviewRgb.data).equals(Buffer.from(b.agentviewRgb.data))).toBe(false);
+  });
+
+  it('initStates validation: reset(i) starts from validation state i, not evaluation state i', async () => {
+    const val = await createEmbeddedEnv({ imageSize: 16, initStates: 'validation' });
+    const fixedEnv = await createEmbeddedEnv({ imageSize: 16 });
+    try {
+      const v = await val.reset({ ...episode, taskId: 2, initState: 5 });
+      const direct = await val.resetTo(validationInitState(2, 5), episode.seed);
+      const fixed = await fixedEnv.reset({ ...episode, taskId: 2, initState: 5 });
+      expect(v.agentviewRgb.data.length).toBe(16 * 16 * 3);
+      expect(Buffer.from(v.agentviewRgb.data).equals(Buffer.from(direct.agentviewRgb.data))).toBe(true);
+      expect(v.eePos).toEqual(direct.eePos);
+      expect(Buffer.from(v.agentviewRgb.data).equals(Buffer.from(fixed.agentviewRgb.data))).toBe(false);
+    } finally {
+      await val.close();
+      await fixedEnv.close();
+    }
   });
 
   it('rejects a step before reset and everything after close', async () => {

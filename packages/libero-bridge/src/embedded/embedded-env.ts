@@ -2,7 +2,7 @@ import { normalizeAction } from '../action.ts';
 import { BridgeError } from '../errors/bridge-error.ts';
 import type { Action, LiberoEnv, Observation, ResetOptions, StepResult, SuiteInfo } from '../libero-env.ts';
 import { EMBEDDED_SPATIAL, EMBEDDED_SPATIAL_NAME } from './embedded-spatial-suite.ts';
-import { fixedInitState, type InitState } from './init-states.ts';
+import { fixedInitState, validationInitState, type InitState } from './init-states.ts';
 import { loadMujocoModule, wasmHeapBytes } from './mujoco-runtime.ts';
 import { RayCamera } from './ray-camera.ts';
 import type { SceneState } from './scene-state.ts';
@@ -19,6 +19,11 @@ export interface EmbeddedEnvOptions {
   readonly eyeInHand?: boolean;
   /** Also return agent-view depth. Default false. */
   readonly depth?: boolean;
+  /**
+   * Which states `reset({ initState: i })` starts from: `fixed` (default) — the 50 evaluation
+   * states per task; `validation` — 50 held-out states of the training distribution per task.
+   */
+  readonly initStates?: 'fixed' | 'validation';
 }
 
 function imageDims(size: EmbeddedEnvOptions['imageSize']): { width: number; height: number } {
@@ -41,6 +46,7 @@ export class EmbeddedEnv implements LiberoEnv {
   private readonly agentview: RayCamera;
   private readonly wrist: RayCamera | undefined;
   private readonly withDepth: boolean;
+  private readonly initStates: 'fixed' | 'validation';
   private started = false;
   private lastSuccess = false;
   private episodeSeed = 0;
@@ -53,6 +59,7 @@ export class EmbeddedEnv implements LiberoEnv {
       ? new RayCamera(scene.sim, { cameraId: scene.sim.id(OBJ_CAMERA, CAMERA.eyeInHand), width, height, excludeBody: scene.bodyId('hand') })
       : undefined;
     this.withDepth = options.depth ?? false;
+    this.initStates = options.initStates ?? 'fixed';
   }
 
   /** Loads the WebAssembly module (once per thread) and compiles the scene. */
@@ -84,7 +91,10 @@ export class EmbeddedEnv implements LiberoEnv {
         subject: 'suite',
       });
     }
-    const state = fixedInitState(options.taskId, options.initState);
+    const state =
+      this.initStates === 'validation'
+        ? validationInitState(options.taskId, options.initState)
+        : fixedInitState(options.taskId, options.initState);
     return this.resetTo(state, options.seed);
   }
 

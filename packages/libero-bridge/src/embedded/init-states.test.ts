@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../errors/bridge-error.ts';
-import { drawInitState, fixedInitState, type InitState } from './init-states.ts';
+import { demoSeeds } from '../demos/collect-demos.ts';
+import { drawInitState, fixedInitState, validationInitState, type InitState } from './init-states.ts';
 import { GEOMETRY } from './scene-geometry.ts';
 import type { Placement } from './spatial-layouts.ts';
 
@@ -67,6 +68,18 @@ describe('initial states', () => {
   it('keeps training draws apart from the evaluation states', () => {
     const evalBowls = new Set(Array.from({ length: 50 }, (_, i) => fixedInitState(0, i).targetBowl.x));
     for (let seed = 0; seed < 200; seed++) expect(evalBowls.has(drawInitState(0, seed).targetBowl.x)).toBe(false);
+  });
+
+  it('keeps the validation states apart from the evaluation states and the demo stream (seed 0, first 500 demos)', () => {
+    for (let task = 0; task < 10; task++) {
+      const taken = new Set([
+        ...Array.from({ length: 50 }, (_, i) => fixedInitState(task, i).targetBowl.x),
+        ...Array.from({ length: 500 }, (_, k) => drawInitState(task, demoSeeds(0, task, k).trainSeed).targetBowl.x),
+      ]);
+      for (let i = 0; i < 50; i++) expect(taken.has(validationInitState(task, i).targetBowl.x)).toBe(false);
+    }
+    expect(validationInitState(4, 7)).toEqual(validationInitState(4, 7));
+    expect(() => validationInitState(0, 50)).toThrow(/validation states 0\.\.49, got 50/);
   });
 
   it('never overlaps two objects standing on the table in any of the 500 fixed states', () => {

@@ -30,6 +30,7 @@ export interface InitState {
 /** Seed streams: evaluation states and training draws never share a generator state. */
 const EVAL_STREAM = 0x5eed0001;
 const TRAIN_STREAM = 0x7a1e0002;
+const VALIDATION_STREAM = 0x7a1d0003;
 
 function jitter(rng: Prng, base: Placement, dxy: number, dyaw: number): Placement {
   return { x: base.x + rng.uniform(-dxy, dxy), y: base.y + rng.uniform(-dxy, dxy), yaw: base.yaw + rng.uniform(-dyaw, dyaw) };
@@ -121,4 +122,19 @@ export function drawInitState(taskId: number, seed: number): InitState {
     throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
   }
   return perturb(layout, taskId, new Prng(mixSeed(TRAIN_STREAM, taskId, seed)), `train:${seed}`);
+}
+
+/**
+ * Validation initial state `index` (0..NUM_INIT_STATES−1) of a task: the training distribution
+ * again, from a third seed stream, for tuning execution settings without touching the fixed
+ * evaluation states (LIBERO itself has no validation split).
+ */
+export function validationInitState(taskId: number, index: number): InitState {
+  const layout = checkTask(taskId);
+  if (!Number.isInteger(index) || index < 0 || index >= NUM_INIT_STATES) {
+    throw new BridgeError('UNKNOWN_INIT_STATE', `task ${taskId} has validation states 0..${NUM_INIT_STATES - 1}, got ${index}`, {
+      subject: 'initState',
+    });
+  }
+  return perturb(layout, taskId, new Prng(mixSeed(VALIDATION_STREAM, taskId, index)), `validation:${index}`);
 }
