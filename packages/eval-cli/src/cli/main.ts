@@ -6,8 +6,10 @@ import { EvalError } from '../errors/eval-error.ts';
 import { EVAL_HELP, parseEvalFlags } from './eval-flags.ts';
 import { parseTrainDefaultFlags, TRAIN_DEFAULT_HELP } from './train-default-flags.ts';
 import { runTrainDefault } from '../train-default/run-train-default.ts';
+import { parseRedistillFlags, REDISTILL_HELP } from './redistill-draft-flags.ts';
+import { runRedistillCommand } from '../train-default/run-redistill-command.ts';
 
-const USAGE = 'usage: rsd-eval eval [flags] | rsd-eval train-default --out <dir> [flags]   (<command> --help for the flags)';
+const USAGE = 'usage: rsd-eval eval [flags] | rsd-eval train-default --out <dir> [flags] | rsd-eval redistill-draft [flags]   (<command> --help for the flags)';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,7 +29,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(t.json ? JSON.stringify(summary) : JSON.stringify(summary, null, 2));
     return 0;
   }
-  if (command !== 'eval') throw new EvalError('INVALID_FLAG', `unknown command "${command}" (expected: eval or train-default)`, { subject: 'command' });
+  if (command === 'redistill-draft') {
+    const r = parseRedistillFlags(rest);
+    if (r.help || r.bundle === undefined || r.checkpoint === undefined || r.out === undefined) {
+      console.log(REDISTILL_HELP);
+      return r.help ? 0 : 2;
+    }
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    console.log(JSON.stringify(await runRedistillCommand({ ...r, bundle: r.bundle, checkpoint: r.checkpoint, out: r.out }, log), null, 2));
+    return 0;
+  }
+  if (command !== 'eval') throw new EvalError('INVALID_FLAG', `unknown command "${command}" (expected: eval, train-default or redistill-draft)`, { subject: 'command' });
   const flags = parseEvalFlags(rest);
   if (flags.help === true) {
     console.log(EVAL_HELP);

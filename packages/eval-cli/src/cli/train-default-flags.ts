@@ -7,7 +7,8 @@ export const TRAIN_DEFAULT_HELP = `usage: rsd-eval train-default --out <dir> [fl
 Trains the embedded-default policy bundle: scripted-expert demos (training initial states,
 never the evaluation's) -> robust RFSQ -> backbone + main head (joint, token cross-entropy,
 random-shift augmentation) -> draft head distilled to the main head's greedy tokens ->
-model bundle with provenance. Seeds are fixed by --seed; stage times are printed.
+model bundle -> on-policy rollouts of its baseline policy -> draft re-distilled on their
+features -> model bundle with provenance. Seeds are fixed by --seed; stage times are printed.
 
   --out <dir>             bundle folder to write (absolute path: nx runs in packages/eval-cli)
   --work <dir>            intermediate outputs (default <out>.work)
@@ -20,6 +21,8 @@ model bundle with provenance. Seeds are fixed by --seed; stage times are printed
   --shift <px>            random-shift augmentation, +- pixels (default ${TRAIN_DEFAULT_CONFIG.shift})
   --lr <x>                Adam learning rate of backbone + main head (default ${TRAIN_DEFAULT_CONFIG.learningRate})
   --layer-weighting <w>   sqrt-scale (default) | uniform: loss weight of each residual layer
+  --onpolicy-episodes <n> closed-loop episodes per task for the on-policy draft stage, 0 = skip
+                          (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.episodesPerTask})
   --seed <n>              seed of every stage (default ${TRAIN_DEFAULT_CONFIG.seed})
   --smoke                 tiny config (1 task, 2 demos, 16x16) to check the pipeline runs
   --overwrite             replace an existing --out
@@ -55,6 +58,7 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
         seed: { type: 'string' },
         lr: { type: 'string' },
         'layer-weighting': { type: 'string' },
+        'onpolicy-episodes': { type: 'string' },
         smoke: { type: 'boolean' },
         overwrite: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -97,6 +101,10 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
     learningRate: lr ?? base.learningRate,
     layerWeighting: weighting ?? base.layerWeighting,
     rfsq: { ...base.rfsq, epochs: rfsqEpochs ?? base.rfsq.epochs },
+    onPolicyDraft: {
+      ...base.onPolicyDraft,
+      episodesPerTask: int('onpolicy-episodes', parsed['onpolicy-episodes'], 0) ?? base.onPolicyDraft.episodesPerTask,
+    },
   };
   if (parsed.help !== true && parsed.out === undefined)
     throw new EvalError('INVALID_FLAG', '--out <dir> is required', { subject: '--out' });

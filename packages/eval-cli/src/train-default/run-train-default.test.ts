@@ -53,6 +53,11 @@ describe('runTrainDefault (smoke config)', () => {
       expect(p.data.samples).toBe(a.result.samples);
       expect(Object.keys(p.trainingSeconds)).toEqual(['demos', 'rfsq', 'dataset', 'policy', 'draft']);
       expect(Number.isFinite(p.finalLosses.policy.valLoss)).toBe(true);
+      // the on-policy stage replaced the draft: rollouts recorded, one feature row per policy call
+      const onPolicy = (m.provenance as { draftOnPolicy?: { episodes: number; samples: number; draftWidth: number } }).draftOnPolicy;
+      expect(onPolicy).toMatchObject({ episodes: SMOKE_CONFIG.onPolicyDraft.episodesPerTask, draftWidth: SMOKE_CONFIG.onPolicyDraft.draftWidth });
+      expect(onPolicy!.samples).toBeGreaterThan(0);
+      expect(m.execution).toEqual(SMOKE_CONFIG.execution);
       // the engine accepts the bundle and decodes a chunk in both modes, identically in exact mode
       const engine = await loadEngine(a.out);
       try {

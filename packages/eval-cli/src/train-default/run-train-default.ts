@@ -26,6 +26,8 @@ import {
   PROPRIO_SIZE,
   type TrainDefaultConfig,
 } from './train-default-config.ts';
+import { collectOnPolicyFeatures } from './collect-onpolicy-features.ts';
+import { redistillDraft } from './redistill-draft.ts';
 import { trainPolicy } from './train-policy.ts';
 
 export interface TrainDefaultOptions {
@@ -228,7 +230,7 @@ export async function runTrainDefault(
     );
   });
 
-  const manifest = await timed('bundle', async () =>
+  let manifest = await timed('bundle', async () =>
     writeBundle(
       out,
       {
@@ -285,12 +287,47 @@ export async function runTrainDefault(
       { overwrite: options.overwrite ?? false },
     ),
   );
+  const op = cfg.onPolicyDraft;
+  let draftReport = heads.report.draftVsMainGreedy;
+  if (op.episodesPerTask > 0) {
+    const collected = await timed('onpolicy-rollouts', () =>
+      collectOnPolicyFeatures(out, { tasks: cfg.tasks, episodesPerTask: op.episodesPerTask, seed: cfg.seed, maxSteps: op.maxSteps }, log),
+    );
+    const r = await timed('onpolicy-draft', () =>
+      redistillDraft(
+        { tf, backend },
+        {
+          bundleDir: out,
+          checkpoint: join(headsDir, 'checkpoint.safetensors'),
+          features: collected.features,
+          N: collected.N,
+          draftWidth: op.draftWidth,
+          draftEpochs: op.draftEpochs,
+          batchSize: cfg.batchSize,
+          learningRate: cfg.learningRate,
+          seed: cfg.seed,
+          workDir: join(work, 'heads-onpolicy'),
+          out,
+          overwrite: true,
+          provenance: {
+            episodes: collected.episodes,
+            baselineSuccesses: collected.successes,
+            seed: cfg.seed,
+            seconds: { rollouts: stageSeconds['onpolicy-rollouts'] },
+          },
+        },
+        log,
+      ),
+    );
+    manifest = r.manifest;
+    draftReport = r.report.draftVsMainGreedy;
+  }
   return {
     out,
     manifest,
     stageSeconds,
     samples: data.N,
     policyHistory: policy.history,
-    draft: heads.report.draftVsMainGreedy,
+    draft: draftReport,
   };
 }

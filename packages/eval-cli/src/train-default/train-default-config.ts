@@ -40,6 +40,13 @@ export interface TrainDefaultConfig {
   readonly layerWeighting: 'uniform' | 'sqrt-scale';
   /** Draft distillation epochs (on frozen backbone features). */
   readonly draftEpochs: number;
+  /**
+   * Draft re-distillation on on-policy features: the bundle's baseline policy runs
+   * `episodesPerTask` closed-loop episodes per task from training-distribution states (their own
+   * seed stream), and a fresh draft (`draftWidth`) is distilled towards the main head on the
+   * features of every call. `episodesPerTask` 0 skips the stage.
+   */
+  readonly onPolicyDraft: { readonly episodesPerTask: number; readonly maxSteps: number; readonly draftWidth: number; readonly draftEpochs: number };
   /** How the bundle is meant to be run (written to the manifest's `execution`; eval's defaults). */
   readonly execution: { readonly executeSteps: number; readonly ensemble: string; readonly note?: string };
 }
@@ -78,6 +85,7 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   shift: 4,
   layerWeighting: 'sqrt-scale',
   draftEpochs: 4,
+  onPolicyDraft: { episodesPerTask: 20, maxSteps: 220, draftWidth: 512, draftEpochs: 8 },
   execution: {
     executeSteps: 1,
     ensemble: 'temporal:0.1',
@@ -98,6 +106,7 @@ export const SMOKE_CONFIG: TrainDefaultConfig = {
   batchSize: 32,
   shift: 2,
   draftEpochs: 1,
+  onPolicyDraft: { episodesPerTask: 1, maxSteps: 12, draftWidth: 8, draftEpochs: 1 },
 };
 
 /** Caller mistakes in a config → RangeError naming the field. */
@@ -114,5 +123,9 @@ export function checkTrainDefaultConfig(c: TrainDefaultConfig): void {
   int(c.draftEpochs, 'draftEpochs', 0);
   int(c.batchSize, 'batchSize', 1);
   int(c.shift, 'shift', 0);
+  int(c.onPolicyDraft.episodesPerTask, 'onPolicyDraft.episodesPerTask', 0);
+  int(c.onPolicyDraft.maxSteps, 'onPolicyDraft.maxSteps', 1);
+  int(c.onPolicyDraft.draftWidth, 'onPolicyDraft.draftWidth', 1);
+  int(c.onPolicyDraft.draftEpochs, 'onPolicyDraft.draftEpochs', 1);
   if (!(c.learningRate > 0)) throw new RangeError(`config.learningRate must be > 0, got ${c.learningRate}`);
 }

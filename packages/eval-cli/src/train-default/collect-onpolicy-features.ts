@@ -1,0 +1,103 @@
+import type { BundleManifest } from '@rsd/heads';
+import { createEmbeddedEnv, drawInitState, EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS, type LiberoEnv } from '@rsd/libero-bridge';
+import { loadEngine, type DecodeOptions, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
+import { episodeSeed } from '../protocol/episode-seed.ts';
+import { EnginePolicy } from '../policy/engine-policy.ts';
+import { runEpisode } from '../protocol/run-episode.ts';
+import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
+
+/** Seed-stream tag of the on-policy rollouts' initial states (apart from the demos' and validation's). */
+const ONPOLICY_STREAM = 0x0b9d;
+
+export interface OnPolicyOptions {
+  readonly tasks: readonly number[];
+  readonly episodesPerTask: number;
+  readonly seed: number;
+  /** Step limit after the 10 wait steps (the suite's 220). */
+  readonly maxSteps: number;
+}
+
+export interface OnPolicyFeatures {
+  /** float32 [N, F]: the backbone features of every policy call. */
+  readonly features: Float32Array;
+  readonly N: number;
+  readonly episodes: number;
+  readonly successes: number;
+}
+
+/** The engine, with every `predict` call's backbone features kept (the draft's on-policy data). */
+class FeatureRecordingEngine {
+  readonly recorded: Float32Array[] = [];
+  constructor(private readonly inner: RsdEngine) {}
+  get manifest(): BundleManifest {
+    return this.inner.manifest;
+  }
+  async predict(observations: Observations, options: DecodeOptions): Promise<DecodeResult> {
+    const features = await this.inner.computeFeatures(observations);
+    this.recorded.push(features);
+    return this.inner.predictFromFeatures(features, observations.images.length, options);
+  }
+}
+
+/**
+ * Runs the bundle's baseline policy closed loop (its own `execution` settings) from initial
+ * states of the training distribution on a seed stream of their own, and returns the backbone
+ * features of every policy call: the states the policy actually visits, where the draft has to
+ * agree with the main head. Success counts are reported, never used to filter.
+ */
+export async function collectOnPolicyFeatures(
+  bundleDir: string,
+  options: OnPolicyOptions,
+  log: (line: string) => void,
+): Promise<OnPolicyFeatures> {
+  const engine = await loadEngine(bundleDir, { log: () => undefined });
+  const m = engine.manifest;
+  const inner = await createEmbeddedEnv({ imageSize: { width: m.backbone.image.width, height: m.backbone.image.height } });
+  // reset(initState i) → the i-th state of this stage's own stream
+  const env: LiberoEnv = {
+    backend: inner.backend,
+    listSuites: () => inner.listSuites(),
+    reset: (o) => inner.resetTo(drawInitState(o.taskId, episodeSeed(options.seed ^ ONPOLICY_STREAM, o.taskId, o.initState)), o.seed),
+    step: (a) => inner.step(a),
+    close: () => inner.close(),
+  };
+  const recorder = new FeatureRecordingEngine(engine);
+  const policy = new EnginePolicy(recorder as unknown as RsdEngine, { acceptance: { kind: 'exact' } });
+  const protocol = {
+    suite: EMBEDDED_SPATIAL_NAME,
+    maxSteps: options.maxSteps,
+    waitSteps: 10,
+    executeSteps: m.execution?.executeSteps ?? m.dims.C,
+    ensemble: parseEnsemble(m.execution?.ensemble ?? 'none'),
+  };
+  let successes = 0;
+  let episodes = 0;
+  try {
+    for (const taskId of options.tasks) {
+      const task = EMBEDDED_SPATIAL_TASKS[taskId];
+      if (task === undefined) throw new RangeError(`tasks: no embedded_spatial task ${taskId}`);
+      let ok = 0;
+      for (let trial = 0; trial < options.episodesPerTask; trial++) {
+        const { record } = await runEpisode(
+          env,
+          policy,
+          { mode: 'baseline', taskId, trial, seed: episodeSeed(options.seed, taskId, trial), video: false },
+          task,
+          protocol,
+        );
+        if (record.status !== 'ok') throw new Error(`on-policy rollout task ${taskId} trial ${trial} failed: ${record.error ?? 'unknown error'}`);
+        if (record.success) ok++;
+        episodes++;
+      }
+      successes += ok;
+      log(`[train-default] on-policy rollouts task ${taskId}: ${ok}/${options.episodesPerTask} successes, ${recorder.recorded.length} calls so far`);
+    }
+  } finally {
+    await env.close();
+    await engine.close();
+  }
+  const F = m.dims.F;
+  const features = new Float32Array(recorder.recorded.length * F);
+  recorder.recorded.forEach((f, i) => features.set(f, i * F));
+  return { features, N: recorder.recorded.length, episodes, successes };
+}
