@@ -17,6 +17,9 @@ provenance (baseline and exact-mode outputs unchanged).
   --draft-width <n>       hidden width of the new draft (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.draftWidth})
   --draft-epochs <n>      distillation epochs (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.draftEpochs})
   --tasks <a,b,...>       tasks (default all ten)
+  --execute-steps <n>     execution block of the new bundle (default: the bundle's, else ${TRAIN_DEFAULT_CONFIG.execution.executeSteps})
+  --ensemble <e>          (default: the bundle's, else ${TRAIN_DEFAULT_CONFIG.execution.ensemble})
+  --note <text>           execution.note of the new bundle
   --seed <n>              default ${TRAIN_DEFAULT_CONFIG.seed}
   --overwrite             replace an existing --out
   --help`;
@@ -32,6 +35,9 @@ export interface RedistillCli {
   readonly draftEpochs: number;
   readonly tasks: readonly number[];
   readonly seed: number;
+  readonly executeSteps?: number;
+  readonly ensemble?: string;
+  readonly note?: string;
 }
 
 /** Parses the flags of `redistill-draft`; a bad value is INVALID_FLAG naming the flag. */
@@ -50,6 +56,9 @@ export function parseRedistillFlags(argv: readonly string[]): RedistillCli {
         'draft-epochs': { type: 'string' },
         tasks: { type: 'string' },
         seed: { type: 'string' },
+        'execute-steps': { type: 'string' },
+        ensemble: { type: 'string' },
+        note: { type: 'string' },
         overwrite: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -75,5 +84,8 @@ export function parseRedistillFlags(argv: readonly string[]): RedistillCli {
     draftEpochs: int('draft-epochs', v['draft-epochs'], 1, d.draftEpochs),
     tasks: v.tasks === undefined ? TRAIN_DEFAULT_CONFIG.tasks : v.tasks.split(',').map((t) => int('tasks', t.trim(), 0, 0)),
     seed: int('seed', v.seed, 0, TRAIN_DEFAULT_CONFIG.seed),
+    ...(v['execute-steps'] === undefined ? {} : { executeSteps: int('execute-steps', v['execute-steps'], 1, 1) }),
+    ...(v.ensemble === undefined ? {} : { ensemble: v.ensemble }),
+    ...(v.note === undefined ? {} : { note: v.note }),
   };
 }

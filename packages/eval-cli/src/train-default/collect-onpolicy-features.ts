@@ -15,6 +15,8 @@ export interface OnPolicyOptions {
   readonly seed: number;
   /** Step limit after the 10 wait steps (the suite's 220). */
   readonly maxSteps: number;
+  /** How the policy runs (the execution block the bundle will carry). */
+  readonly execution: { readonly executeSteps: number; readonly ensemble: string };
 }
 
 export interface OnPolicyFeatures {
@@ -40,7 +42,7 @@ class FeatureRecordingEngine {
 }
 
 /**
- * Runs the bundle's baseline policy closed loop (its own `execution` settings) from initial
+ * Runs the bundle's baseline policy closed loop (with `execution`) from initial
  * states of the training distribution on a seed stream of their own, and returns the backbone
  * features of every policy call: the states the policy actually visits, where the draft has to
  * agree with the main head. Success counts are reported, never used to filter.
@@ -67,8 +69,8 @@ export async function collectOnPolicyFeatures(
     suite: EMBEDDED_SPATIAL_NAME,
     maxSteps: options.maxSteps,
     waitSteps: 10,
-    executeSteps: m.execution?.executeSteps ?? m.dims.C,
-    ensemble: parseEnsemble(m.execution?.ensemble ?? 'none'),
+    executeSteps: options.execution.executeSteps,
+    ensemble: parseEnsemble(options.execution.ensemble),
   };
   let successes = 0;
   let episodes = 0;

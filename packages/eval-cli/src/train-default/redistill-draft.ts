@@ -35,6 +35,8 @@ export interface RedistillOptions {
   /** The new bundle folder. */
   readonly out: string;
   readonly overwrite?: boolean;
+  /** The new bundle's execution block. */
+  readonly execution: { readonly executeSteps: number; readonly ensemble: string; readonly note?: string };
   /** Added to the manifest's provenance under `draftOnPolicy`. */
   readonly provenance: Readonly<Record<string, unknown>>;
 }
@@ -101,7 +103,7 @@ export async function redistillDraft(
       actionNormalization: manifest.actionNormalization,
       tokenizer: manifest.tokenizer,
       backbone: manifest.backbone,
-      ...(manifest.execution === undefined ? {} : { execution: manifest.execution }),
+      execution: o.execution,
       provenance: {
         ...manifest.provenance,
         draftOnPolicy: { ...o.provenance, draftWidth: o.draftWidth, draftEpochs: o.draftEpochs, samples: o.N, draftVsMainGreedy: heads.report.draftVsMainGreedy },

@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
-import { registerWasmTrainingKernels } from '@rsd/heads';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { registerWasmTrainingKernels, validateBundleManifest } from '@rsd/heads';
+import { formatEnsemble, parseEnsemble } from '../protocol/temporal-ensemble.ts';
 import { selectTfBackend } from '@rsd/rfsq';
 import type { RedistillCli } from '../cli/redistill-draft-flags.ts';
 import { collectOnPolicyFeatures } from './collect-onpolicy-features.ts';
@@ -12,7 +14,13 @@ export async function runRedistillCommand(
   log: (line: string) => void,
 ): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  const collected = await collectOnPolicyFeatures(resolve(o.bundle), { tasks: o.tasks, episodesPerTask: o.episodes, seed: o.seed, maxSteps: 220 }, log);
+  const bundleManifest = validateBundleManifest(JSON.parse(await readFile(join(resolve(o.bundle), 'manifest.json'), 'utf8')));
+  const execution = {
+    executeSteps: o.executeSteps ?? bundleManifest.execution?.executeSteps ?? TRAIN_DEFAULT_CONFIG.execution.executeSteps,
+    ensemble: formatEnsemble(parseEnsemble(o.ensemble ?? bundleManifest.execution?.ensemble ?? TRAIN_DEFAULT_CONFIG.execution.ensemble)),
+    ...(o.note === undefined ? {} : { note: o.note }),
+  };
+  const collected = await collectOnPolicyFeatures(resolve(o.bundle), { tasks: o.tasks, episodesPerTask: o.episodes, seed: o.seed, maxSteps: 220, execution }, log);
   const rolloutSeconds = +((performance.now() - t0) / 1000).toFixed(1);
   log(`[redistill] ${collected.N} on-policy calls from ${collected.episodes} episodes (${collected.successes} successes) in ${rolloutSeconds} s`);
   const s = await selectTfBackend({ log });
@@ -33,6 +41,7 @@ export async function runRedistillCommand(
       workDir: `${resolve(o.out)}.work`,
       out: resolve(o.out),
       overwrite: o.overwrite,
+      execution,
       provenance: { episodes: collected.episodes, baselineSuccesses: collected.successes, seed: o.seed, seconds: { rollouts: rolloutSeconds } },
     },
     log,

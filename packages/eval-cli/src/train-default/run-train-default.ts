@@ -291,7 +291,11 @@ export async function runTrainDefault(
   let draftReport = heads.report.draftVsMainGreedy;
   if (op.episodesPerTask > 0) {
     const collected = await timed('onpolicy-rollouts', () =>
-      collectOnPolicyFeatures(out, { tasks: cfg.tasks, episodesPerTask: op.episodesPerTask, seed: cfg.seed, maxSteps: op.maxSteps }, log),
+      collectOnPolicyFeatures(
+        out,
+        { tasks: cfg.tasks, episodesPerTask: op.episodesPerTask, seed: cfg.seed, maxSteps: op.maxSteps, execution: cfg.execution },
+        log,
+      ),
     );
     const r = await timed('onpolicy-draft', () =>
       redistillDraft(
@@ -309,6 +313,7 @@ export async function runTrainDefault(
           workDir: join(work, 'heads-onpolicy'),
           out,
           overwrite: true,
+          execution: cfg.execution,
           provenance: {
             episodes: collected.episodes,
             baselineSuccesses: collected.successes,
