@@ -13,7 +13,7 @@ provenance (baseline and exact-mode outputs unchanged).
   --bundle <dir>          the bundle to start from
   --checkpoint <file>     heads checkpoint with its main weights (<work>/heads/checkpoint.safetensors)
   --out <dir>             new bundle folder
-  --episodes <n>          closed-loop episodes per task (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.episodesPerTask})
+  --episodes <n>          closed-loop episodes per task (default 20)
   --draft-width <n>       hidden width of the new draft (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.draftWidth})
   --draft-epochs <n>      distillation epochs (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.draftEpochs})
   --tasks <a,b,...>       tasks (default all ten)
@@ -79,7 +79,7 @@ export function parseRedistillFlags(argv: readonly string[]): RedistillCli {
     ...(v.bundle === undefined ? {} : { bundle: v.bundle }),
     ...(v.checkpoint === undefined ? {} : { checkpoint: v.checkpoint }),
     ...(v.out === undefined ? {} : { out: v.out }),
-    episodes: int('episodes', v.episodes, 1, d.episodesPerTask),
+    episodes: int('episodes', v.episodes, 1, 20),
     draftWidth: int('draft-width', v['draft-width'], 1, d.draftWidth),
     draftEpochs: int('draft-epochs', v['draft-epochs'], 1, d.draftEpochs),
     tasks: v.tasks === undefined ? TRAIN_DEFAULT_CONFIG.tasks : v.tasks.split(',').map((t) => int('tasks', t.trim(), 0, 0)),

@@ -85,11 +85,14 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   shift: 4,
   layerWeighting: 'sqrt-scale',
   draftEpochs: 4,
-  onPolicyDraft: { episodesPerTask: 20, maxSteps: 220, draftWidth: 512, draftEpochs: 8 },
+  // off for the shipped bundle: offline distillation already reaches 0.88-0.90 per-position
+  // agreement, but whole-layer agreement (all 56 positions) at layers 1-2 is 1.7 % / 0.5 %, a gap
+  // on-policy data alone is not expected to close; the stage is there to try (--onpolicy-episodes)
+  onPolicyDraft: { episodesPerTask: 0, maxSteps: 220, draftWidth: 512, draftEpochs: 8 },
   execution: {
     executeSteps: 1,
     ensemble: 'temporal:0.1',
-    note: 'chosen by a closed-loop sweep on training-stream initial states (BENCHMARKS.md, eval-cli: embedded default)',
+    note: 'chosen on validation initial states (BENCHMARKS.md, eval-cli: the shipped embedded bundle)',
   },
 };
 
