@@ -1,12 +1,12 @@
 // Writes a copy of a bundle with a new `execution` block (how the policy is meant to be run:
-// the evaluation's defaults). The ONNX files are copied byte for byte; the manifest is
+// the evaluation's defaults). The ONNX files are copied byte for byte (sha256-checked); the manifest is
 // re-validated; the previous block, if any, is kept in provenance.executionHistory.
 // usage: npx tsx --conditions=@rsd/source tools/set-execution.ts --bundle <dir> --out <dir>
 //          --execute-steps 1 --ensemble temporal:0.1 [--note "..."] [--overwrite]
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUNDLE_FILES, validateBundleManifest, writeBundle, type BundleFile } from '@rsd/heads';
+import { writeBundle } from '@rsd/heads';
+import { readBundle } from '@rsd/rsd-engine';
 import { formatEnsemble, parseEnsemble } from '../src/protocol/temporal-ensemble.ts';
 
 const { values: v } = parseArgs({
@@ -22,11 +22,8 @@ const { values: v } = parseArgs({
 if (v.bundle === undefined || v.out === undefined || v['execute-steps'] === undefined || v.ensemble === undefined) {
   throw new Error('--bundle, --out, --execute-steps and --ensemble are required');
 }
-const dir = resolve(v.bundle);
-const m = validateBundleManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')), join(dir, 'manifest.json'));
-const models = Object.fromEntries(
-  await Promise.all(BUNDLE_FILES.map(async (f): Promise<[BundleFile, Uint8Array]> => [f, new Uint8Array(await readFile(join(dir, f)))])),
-) as Record<BundleFile, Uint8Array>;
+// readBundle validates the manifest and checks every file's sha256 before anything is copied
+const { manifest: m, models } = await readBundle(resolve(v.bundle));
 const execution = {
   executeSteps: Number(v['execute-steps']),
   ensemble: formatEnsemble(parseEnsemble(v.ensemble)),

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EvalError } from '../errors/eval-error.ts';
+import { intFlag } from './int-flag.ts';
 import { TRAIN_DEFAULT_CONFIG } from '../train-default/train-default-config.ts';
 
 export const REDISTILL_HELP = `usage: rsd-eval redistill-draft --bundle <dir> --checkpoint <heads checkpoint> --out <dir> [flags]
@@ -66,12 +67,7 @@ export function parseRedistillFlags(argv: readonly string[]): RedistillCli {
   } catch (cause) {
     throw new EvalError('INVALID_FLAG', (cause as Error).message, { subject: 'flags', cause });
   }
-  const int = (flag: string, text: string | undefined, min: number, dflt: number): number => {
-    if (text === undefined) return dflt;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new EvalError('INVALID_FLAG', `--${flag} must be an integer >= ${min}, got "${text}"`, { subject: `--${flag}` });
-    return n;
-  };
+  const int = (flag: string, text: string | undefined, min: number, dflt: number): number => intFlag(flag, text, min) ?? dflt;
   const d = TRAIN_DEFAULT_CONFIG.onPolicyDraft;
   return {
     help: v.help === true,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EvalError } from '../errors/eval-error.ts';
+import { intFlag } from './int-flag.ts';
 import { SMOKE_CONFIG, TRAIN_DEFAULT_CONFIG, type TrainDefaultConfig } from '../train-default/train-default-config.ts';
 
 export const TRAIN_DEFAULT_HELP = `usage: rsd-eval train-default --out <dir> [flags]   (npx nx run eval-cli:train-default -- [flags])
@@ -68,15 +69,7 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
   } catch (cause) {
     throw new EvalError('INVALID_FLAG', (cause as Error).message, { subject: 'flags', cause });
   }
-  const int = (flag: string, v: string | undefined, min: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new EvalError('INVALID_FLAG', `--${flag} must be an integer >= ${min}, got "${v}"`, {
-        subject: `--${flag}`,
-      });
-    return n;
-  };
+  const int = intFlag;
   const base = parsed.smoke === true ? SMOKE_CONFIG : TRAIN_DEFAULT_CONFIG;
   const tasks = parsed.tasks?.split(',').map((t) => int('tasks', t.trim(), 0)!);
   const rfsqEpochs = int('rfsq-epochs', parsed['rfsq-epochs'], 1);

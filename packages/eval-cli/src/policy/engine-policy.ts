@@ -3,6 +3,9 @@ import { EvalError } from '../errors/eval-error.ts';
 import { proprioVector } from './observation-input.ts';
 import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
 
+/** What the policy uses of an engine (a wrapper, e.g. one that records features, can stand in). */
+export type PolicyEngine = Pick<RsdEngine, 'manifest' | 'predict' | 'resetStatistics' | 'close'>;
+
 /**
  * The policy of an RSD engine: the agent-view image (which must already have the backbone's
  * input size: environments are created with the bundle's camera size, nothing is resized), the
@@ -11,12 +14,12 @@ import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
  * (episode, mode, call) only, never on which episodes the engine decoded before.
  */
 export class EnginePolicy implements Policy {
-  readonly #engine: RsdEngine;
+  readonly #engine: PolicyEngine;
   readonly #acceptance: Acceptance;
   readonly #draftLayers: number | undefined;
   #closed = false;
 
-  constructor(engine: RsdEngine, options: { readonly acceptance: Acceptance; readonly draftLayers?: number }) {
+  constructor(engine: PolicyEngine, options: { readonly acceptance: Acceptance; readonly draftLayers?: number }) {
     this.#engine = engine;
     this.#acceptance = options.acceptance;
     this.#draftLayers = options.draftLayers;

@@ -1,8 +1,8 @@
-import type { BundleManifest } from '@rsd/heads';
 import { createEmbeddedEnv, drawInitState, EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS, type LiberoEnv } from '@rsd/libero-bridge';
 import { loadEngine, type DecodeOptions, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
 import { episodeSeed } from '../protocol/episode-seed.ts';
-import { EnginePolicy } from '../policy/engine-policy.ts';
+import { EvalError } from '../errors/eval-error.ts';
+import { EnginePolicy, type PolicyEngine } from '../policy/engine-policy.ts';
 import { runEpisode } from '../protocol/run-episode.ts';
 import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
 
@@ -28,11 +28,17 @@ export interface OnPolicyFeatures {
 }
 
 /** The engine, with every `predict` call's backbone features kept (the draft's on-policy data). */
-class FeatureRecordingEngine {
+class FeatureRecordingEngine implements PolicyEngine {
   readonly recorded: Float32Array[] = [];
-  constructor(private readonly inner: RsdEngine) {}
-  get manifest(): BundleManifest {
-    return this.inner.manifest;
+  readonly manifest: RsdEngine['manifest'];
+  constructor(private readonly inner: RsdEngine) {
+    this.manifest = inner.manifest;
+  }
+  resetStatistics(): void {
+    this.inner.resetStatistics();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
   }
   async predict(observations: Observations, options: DecodeOptions): Promise<DecodeResult> {
     const features = await this.inner.computeFeatures(observations);
@@ -64,7 +70,7 @@ export async function collectOnPolicyFeatures(
     close: () => inner.close(),
   };
   const recorder = new FeatureRecordingEngine(engine);
-  const policy = new EnginePolicy(recorder as unknown as RsdEngine, { acceptance: { kind: 'exact' } });
+  const policy = new EnginePolicy(recorder, { acceptance: { kind: 'exact' } });
   const protocol = {
     suite: EMBEDDED_SPATIAL_NAME,
     maxSteps: options.maxSteps,
@@ -87,7 +93,11 @@ export async function collectOnPolicyFeatures(
           task,
           protocol,
         );
-        if (record.status !== 'ok') throw new Error(`on-policy rollout task ${taskId} trial ${trial} failed: ${record.error ?? 'unknown error'}`);
+        if (record.status !== 'ok') {
+          throw new EvalError('POLICY_FAILED', `on-policy rollout task ${taskId} trial ${trial} failed: ${record.error ?? 'unknown error'}`, {
+            subject: `task ${taskId} trial ${trial}`,
+          });
+        }
         if (record.success) ok++;
         episodes++;
       }

@@ -1,15 +1,13 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readBundle } from '@rsd/rsd-engine';
 import { join } from 'node:path';
 import {
-  BUNDLE_FILES,
   featureDataset,
   loadTrainState,
   saveTrainState,
   trainHeads,
-  validateBundleManifest,
   writeBundle,
-  type BundleFile,
   type BundleManifest,
   type HeadsConfig,
   type TrainReport,
@@ -52,7 +50,7 @@ export async function redistillDraft(
   o: RedistillOptions,
   log: (line: string) => void,
 ): Promise<{ manifest: BundleManifest; report: TrainReport }> {
-  const manifest = validateBundleManifest(JSON.parse(await readFile(join(o.bundleDir, 'manifest.json'), 'utf8')), join(o.bundleDir, 'manifest.json'));
+  const { manifest, models: original } = await readBundle(o.bundleDir);
   const state = await loadTrainState(o.checkpoint);
   const cfg: HeadsConfig = { ...state.config, draftWidth: o.draftWidth };
   const { C, H, L, F } = cfg;
@@ -87,14 +85,7 @@ export async function redistillDraft(
     },
     { ...tf, log },
   );
-  const models = Object.fromEntries(
-    await Promise.all(
-      BUNDLE_FILES.map(async (f): Promise<[BundleFile, Uint8Array]> => [
-        f,
-        new Uint8Array(await readFile(f === 'draft.onnx' ? heads.files.draftOnnx : join(o.bundleDir, f))),
-      ]),
-    ),
-  ) as Record<BundleFile, Uint8Array>;
+  const models = { ...original, 'draft.onnx': new Uint8Array(await readFile(heads.files.draftOnnx)) };
   const written = await writeBundle(
     o.out,
     {
