@@ -1,8 +1,9 @@
 // postinstall: install GPU-only extras where a GPU is present, never fail the install.
 //
-// .npmrc skips onnxruntime-node's CUDA download (it reaches outside the npm registry and
-// fails on offline machines). Where `nvidia-smi -L` lists a GPU, this runs the package's
-// own install script without the skip, so ONNX Runtime gets its CUDA provider. The
+// The root package.json's `allowScripts` denies onnxruntime-node's own postinstall (its CUDA
+// download reaches outside the npm registry and fails on offline machines; the CPU provider
+// ships inside the package). Where `nvidia-smi -L` lists a GPU, this runs that install script
+// itself, naming the CUDA build, so ONNX Runtime gets its CUDA provider. The
 // TensorFlow.js native packages are optionalDependencies: npm skips them on its own when
 // their download fails.
 import { execFileSync, spawnSync } from 'node:child_process';
