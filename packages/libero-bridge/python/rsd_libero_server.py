@@ -33,19 +33,56 @@ def log(message):
 
 
 def _libero_version():
+    """LIBERO's version for the hello reply: LIBERO has no ``__version__``, so the installed
+    distribution's metadata is read (``pip install -e .`` registers it as ``libero``)."""
+    try:
+        from importlib import metadata
+    except ImportError:  # Python < 3.8
+        metadata = None
+    if metadata is not None:
+        for name in ("libero", "LIBERO"):
+            try:
+                return metadata.version(name)
+            except Exception:
+                continue
     try:
         import libero
 
-        return str(getattr(libero, "__version__", "unknown"))
+        version = getattr(libero, "__version__", None)
+        return str(version) if version is not None else "unknown (no distribution metadata)"
     except Exception as error:  # only used for the hello reply
         return "unavailable (%s)" % error
+
+
+def load_backend():
+    """LiberoBackend(), or (None, reason) when LIBERO cannot be imported or configured (missing
+    package, LIBERO's first-import config prompt, a broken install). The server keeps running
+    and answers every hello with LIBERO_UNAVAILABLE and the reason: a setup fault the client
+    reports once and stops on, instead of an error in every episode."""
+    try:
+        from rsd_libero_backend import LiberoBackend
+
+        return LiberoBackend(), None
+    except (Exception, SystemExit) as error:  # a library calling sys.exit() is a setup fault too
+        log("cannot load LIBERO:\n%s" % traceback.format_exc())
+        hint = ""
+        if isinstance(error, EOFError):
+            hint = (
+                " (LIBERO asked for its config on first import and got no answer: run"
+                " `python -c \"import libero.libero\"` once interactively, or set LIBERO_CONFIG_PATH"
+                " to a folder holding LIBERO's config.yaml)"
+            )
+        elif isinstance(error, ImportError):
+            hint = " (is LIBERO installed in this Python? RSD_LIBERO_PYTHON picks the interpreter)"
+        return None, "the server cannot load LIBERO: %s: %s%s" % (type(error).__name__, error, hint)
 
 
 class Session:
     """One client connection: handshake, then requests answered in order until close or EOF."""
 
-    def __init__(self, reader, writer, backend, token, on_greeted=None):
+    def __init__(self, reader, writer, backend, token, on_greeted=None, backend_error=None):
         self.reader, self.writer, self.backend, self.token = reader, writer, backend, token
+        self.backend_error = backend_error
         self.on_greeted = on_greeted
         self.greeted = False
 
@@ -122,6 +159,9 @@ class Session:
                 log("refused a client with a wrong or missing token")
                 self.send_error(request_id, "AuthFailed", "wrong or missing token", "AUTH_FAILED")
                 return False
+        if self.backend is None:
+            self.send_error(request_id, "LiberoUnavailable", self.backend_error or "the server has no LIBERO backend", "LIBERO_UNAVAILABLE")
+            return False
         self.greeted = True
         if self.on_greeted is not None:
             self.on_greeted()
@@ -138,11 +178,10 @@ def serve_stdio(token):
     os.dup2(devnull, 0)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    from rsd_libero_backend import LiberoBackend
-
-    backend = LiberoBackend()
-    Session(reader, writer, backend, token).run()
-    backend.close_env()
+    backend, backend_error = load_backend()
+    Session(reader, writer, backend, token, backend_error=backend_error).run()
+    if backend is not None:
+        backend.close_env()
 
 
 def serve_tcp(address, token, allow_remote, hello_timeout):
@@ -153,9 +192,7 @@ def serve_tcp(address, token, allow_remote, hello_timeout):
     infos = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)
     if not allow_remote and not all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos):
         raise SystemExit("refusing to listen on %s without --allow-remote (loopback only by default)" % host)
-    from rsd_libero_backend import LiberoBackend
-
-    backend = LiberoBackend()
+    backend, backend_error = load_backend()
     # Each client is served by a forked child with its own LIBERO environment, so clients run in
     # parallel, a crashing simulation takes down only its own client, and every renderer context
     # is created in the process that uses it. Children are reaped automatically.
@@ -177,8 +214,9 @@ def serve_tcp(address, token, allow_remote, hello_timeout):
                 # A peer that does not complete its hello in time is dropped (socket.timeout).
                 conn.settimeout(hello_timeout)
                 with conn, conn.makefile("rb") as reader, conn.makefile("wb") as writer:
-                    Session(reader, writer, backend, token, lambda: conn.settimeout(None)).run()
-                backend.close_env()
+                    Session(reader, writer, backend, token, lambda: conn.settimeout(None), backend_error).run()
+                if backend is not None:
+                    backend.close_env()
                 log("client %s:%d gone" % (peer[0], peer[1]))
             except BaseException:
                 log("client %s:%d: %s" % (peer[0], peer[1], traceback.format_exc()))

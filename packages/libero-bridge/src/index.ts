@@ -1,5 +1,6 @@
 export { BridgeError } from './errors/bridge-error.ts';
 export type { BridgeErrorCode } from './errors/bridge-error.ts';
+export { isSetupFault, SETUP_FAULT_CODES } from './errors/setup-fault.ts';
 export { ACTION_DIM, normalizeAction } from './action.ts';
 export type {
   Action,

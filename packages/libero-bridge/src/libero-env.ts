@@ -30,11 +30,14 @@ export interface Observation {
   readonly eyeInHandRgb?: RgbImage;
   /** Depth of the agent-view camera, when requested. */
   readonly agentviewDepth?: DepthImage;
-  /** `ee_pos`: float64 [3], end-effector position in metres (world frame). */
+  /** `ee_pos`: float64 [3], end-effector position in metres, LIBERO's world frame (table top ≈ 0.9 m up). */
   readonly eePos: Float64Array;
   /** `ee_quat`: float64 [4], end-effector orientation as (x, y, z, w), robosuite's order. */
   readonly eeQuat: Float64Array;
-  /** `gripper_qpos`: float64 [2], finger joint positions in metres (0 = closed). */
+  /**
+   * `gripper_qpos`: float64 [2], finger joint positions in metres, LIBERO's signs: left ≥ 0,
+   * right ≤ 0 (0 = closed; the Panda's open fingers are about (+0.039, −0.039)).
+   */
   readonly gripperQpos: Float64Array;
 }
 
@@ -84,6 +87,8 @@ export type Action = ArrayLike<number>;
 export interface LiberoEnv {
   /** `embedded` or `python` (the Python server, over stdio or TCP). */
   readonly backend: string;
+  /** What the backend reports about itself, e.g. the Python server's `libero` version. */
+  readonly serverInfo?: Readonly<Record<string, string>>;
   listSuites(): Promise<readonly SuiteInfo[]>;
   reset(options: ResetOptions): Promise<Observation>;
   step(action: Action): Promise<StepResult>;

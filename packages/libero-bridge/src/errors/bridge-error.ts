@@ -12,6 +12,8 @@ export type BridgeErrorCode =
   | 'PROTOCOL_ERROR'
   | 'PROTOCOL_VERSION_MISMATCH'
   | 'AUTH_FAILED'
+  /** The server runs but cannot import or configure LIBERO (missing package, first-import prompt). */
+  | 'LIBERO_UNAVAILABLE'
   | 'SERVER_ERROR'
   | 'SERVER_DIED'
   | 'TIMEOUT'

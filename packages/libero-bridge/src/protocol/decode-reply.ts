@@ -109,6 +109,7 @@ const SERVER_CODES: ReadonlySet<string> = new Set<BridgeErrorCode>([
   'PROTOCOL_ERROR',
   'PROTOCOL_VERSION_MISMATCH',
   'AUTH_FAILED',
+  'LIBERO_UNAVAILABLE',
   'SIMULATION_FAILED',
 ]);
 

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { standInEnv } from '../../test/stand-in.ts';
 import { BridgeError, type BridgeErrorCode } from '../errors/bridge-error.ts';
+import { isSetupFault } from '../errors/setup-fault.ts';
 import type { LiberoEnv } from '../libero-env.ts';
 import { encodeFrame } from '../protocol/encode-frame.ts';
 import { FrameDecoder } from '../protocol/frame-decoder.ts';
@@ -99,20 +100,47 @@ describe('createPythonEnv over stdio', () => {
     expect((await env.step(noop)).done).toBe(false);
   });
 
-  it('a server that cannot import libero is SERVER_DIED carrying the ImportError', async () => {
+  it('a server that cannot import libero answers the hello with LIBERO_UNAVAILABLE carrying the ImportError', async () => {
     const e = await rejection(
       createPythonEnv({ transport: 'stdio', env: { PYTHONPATH: '', PYTHONDONTWRITEBYTECODE: '1' } }),
-      'SERVER_DIED',
+      'LIBERO_UNAVAILABLE',
     );
     expect(e.message).toMatch(/No module named 'libero'/);
+    expect(isSetupFault(e)).toBe(true);
   });
 
-  it("LIBERO's first-import prompt cannot read the protocol stream: it fails with its own EOFError", async () => {
+  it("LIBERO's first-import prompt cannot read the protocol stream: LIBERO_UNAVAILABLE with its own EOFError", async () => {
     const e = await rejection(
       createPythonEnv({ transport: 'stdio', env: standInEnv({ RSD_LIBERO_STAND_IN_PROMPT: '1' }) }),
-      'SERVER_DIED',
+      'LIBERO_UNAVAILABLE',
     );
     expect(e.message).toMatch(/EOFError/);
+    expect(e.message).toMatch(/LIBERO_CONFIG_PATH/);
+  });
+
+  it('an import that raises EOFError (the config prompt without a terminal) is LIBERO_UNAVAILABLE', async () => {
+    const e = await rejection(
+      createPythonEnv({ transport: 'stdio', env: standInEnv({ RSD_LIBERO_STAND_IN_IMPORT_ERROR: '1' }) }),
+      'LIBERO_UNAVAILABLE',
+    );
+    expect(e.message).toMatch(/EOFError: EOF when reading a line/);
+  });
+
+  it("reports LIBERO's version from the hello (distribution metadata, else unknown)", async () => {
+    const env = await stdioEnv();
+    expect(env.serverInfo?.protocol).toBe('rsd-libero/1');
+    expect(env.serverInfo?.server).toBe('rsd_libero_server');
+    expect(env.serverInfo?.libero).toBe('stand-in'); // no distribution metadata: the package's __version__
+  });
+
+  it('as real LIBERO: world-frame positions, fingers (left +, right −), a step after success accepted', async () => {
+    const env = await stdioEnv();
+    const obs = await env.reset({ ...episode, initState: 0 });
+    expect(obs.eePos[2]).toBeGreaterThan(1.0);
+    expect(obs.eePos[2]).toBeLessThan(1.3);
+    expect(obs.gripperQpos[0]).toBeGreaterThan(0);
+    expect(obs.gripperQpos[1]).toBeLessThan(0);
+    expect(obs.gripperQpos[0]).toBeCloseTo(-obs.gripperQpos[1]!, 12);
   });
 
   it('an interpreter that does not exist is IO_ERROR', async () => {
@@ -202,6 +230,14 @@ describe('createPythonEnv over TCP', () => {
       createPythonEnv({ transport: 'tcp', url: s.url, token: 's3cret', cameraHeight: 8, cameraWidth: 8 }),
     );
     expect((await env.reset(episode)).agentviewRgb.width).toBe(8);
+  });
+
+  it('a TCP server that cannot load LIBERO still listens and answers every hello with LIBERO_UNAVAILABLE', async () => {
+    const s = await server('tok', { RSD_LIBERO_STAND_IN_IMPORT_ERROR: '1' });
+    const e = await rejection(createPythonEnv({ transport: 'tcp', url: s.url, token: 'tok' }), 'LIBERO_UNAVAILABLE');
+    expect(e.message).toMatch(/EOFError/);
+    // the token is still checked first: a wrong token is AUTH_FAILED, not a LIBERO diagnosis
+    await rejection(createPythonEnv({ transport: 'tcp', url: s.url, token: 'guess' }), 'AUTH_FAILED');
   });
 
   it('drops a peer that sends no hello within --hello-timeout', async () => {

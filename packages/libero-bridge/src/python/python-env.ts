@@ -81,6 +81,7 @@ export async function createPythonEnv(options: PythonEnvOptions): Promise<Libero
       ? await spawnStdioTransport(options)
       : await connectTcpTransport(options.url, timeouts.connectMs);
   const connection = new RpcConnection(transport);
+  let info: Readonly<Record<string, string>>;
   try {
     const reply = await connection.request(
       {
@@ -98,11 +99,17 @@ export async function createPythonEnv(options: PythonEnvOptions): Promise<Libero
         { subject: 'version' },
       );
     }
+    info = {
+      protocol: PROTOCOL_VERSION,
+      server: typeof reply.header.server === 'string' ? reply.header.server : 'unknown',
+      libero: typeof reply.header.libero === 'string' ? reply.header.libero : 'unknown',
+      endpoint: transport.description,
+    };
   } catch (error) {
     await connection.close();
     throw error;
   }
-  return new PythonEnv(connection, camera, timeouts);
+  return new PythonEnv(connection, camera, timeouts, info);
 }
 
 class PythonEnv implements LiberoEnv {
@@ -115,6 +122,8 @@ class PythonEnv implements LiberoEnv {
     private readonly connection: RpcConnection,
     private readonly camera: { readonly height: number; readonly width: number },
     private readonly timeouts: { readonly resetMs: number; readonly requestMs: number },
+    /** From the server's hello: protocol, server, `libero` (its installed version), endpoint. */
+    readonly serverInfo: Readonly<Record<string, string>>,
   ) {}
 
   async listSuites(): Promise<readonly SuiteInfo[]> {

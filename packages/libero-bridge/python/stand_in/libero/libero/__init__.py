@@ -2,6 +2,11 @@
 
 import os
 
+if os.environ.get("RSD_LIBERO_STAND_IN_IMPORT_ERROR"):
+    # Test hook: LIBERO's first import asks for its config with input(); with no terminal that
+    # raises EOFError at libero/libero/__init__.py (as measured on real LIBERO, line 69).
+    raise EOFError("EOF when reading a line (stand-in: RSD_LIBERO_STAND_IN_IMPORT_ERROR)")
+
 if os.environ.get("RSD_LIBERO_STAND_IN_PROMPT"):
     # Test hook: LIBERO asks for its data paths with input() on its first import.
     input("stand-in: Do you want to specify a custom path for the dataset folder? (Y/N): ")

@@ -68,8 +68,9 @@ def _make_suite(suite_name):
         def get_task_init_states(self, i):
             states = []
             for k in range(NUM_INIT_STATES):
-                hand = [0.3 * _unit(suite_name, i, k, "hand", d) - 0.15 for d in range(2)] + [0.9]
-                target = [0.3 * _unit(suite_name, i, k, "target", d) - 0.15 for d in range(2)] + [0.85]
+                # World frame as LIBERO's: table top ~0.9 m up, the hand starts near (-0.21, -0.015, 1.18).
+                hand = [c + 0.1 * _unit(suite_name, i, k, "hand", d) - 0.05 for d, c in enumerate((-0.21, -0.015))] + [1.18]
+                target = [0.3 * _unit(suite_name, i, k, "target", d) - 0.15 for d in range(2)] + [0.92]
                 states.append(hand + target)
             return states
 

@@ -1,15 +1,23 @@
 """STAND-IN for `libero.libero.envs` (tests only): an OffScreenRenderEnv with LIBERO's method
 names and observation keys and a trivial, deterministic point-hand "simulation".
 
-State: hand position (metres), yaw (radians), gripper opening, target position. A step moves
+State: hand position (metres, world frame as LIBERO's: table top ~0.9 m up, the hand starts
+near (-0.21, -0.015, 1.18)), yaw (radians), gripper opening, target position. A step moves
 the hand by 0.02 m and the yaw by 0.05 rad per action unit; gripper > 0 closes. Success: hand
-within 0.03 m of the target with the gripper closed. Images are rendered UPSIDE DOWN, as
-LIBERO's are: upright, red grows down the rows, green across the columns, blue encodes the state.
+within 0.03 m of the target with the gripper closed. As measured on real LIBERO: images are
+rendered UPSIDE DOWN (upright, red grows down the rows, green across the columns, blue encodes
+the state); finger joints are (left +, right -), about +-0.039 open and +-0.001 closed; stepping
+after success is accepted, only a step past robosuite's 1000-step horizon is refused.
 """
 
 import math
 import os
 import sys
+
+HORIZON = 1000  # robosuite's default horizon, LIBERO's too
+
+
+_RESET_STATE = [-0.21, -0.015, 1.18, 0.1, 0.1, 0.92]
 
 
 class StandInImage:
@@ -62,13 +70,13 @@ class OffScreenRenderEnv:
         self._closed = False
         # Renderers and simulators write to file descriptor 1 directly, below Python's sys.stdout.
         os.write(1, b"stand-in: creating environment (raw write to fd 1)\n")
-        self._set_state([0.0, 0.0, 0.9, 0.1, 0.1, 0.85])
+        self._set_state(_RESET_STATE)
 
     def _set_state(self, state):
         self.hand = [float(v) for v in state[0:3]]
         self.target = [float(v) for v in state[3:6]]
         self.yaw = 0.0
-        self.gripper = 0.04
+        self.gripper = 0.078  # opening; fingers at +-0.039 as LIBERO's open Panda gripper
         self.steps = 0
         self.done = False
 
@@ -76,7 +84,7 @@ class OffScreenRenderEnv:
         self._seed = int(seed)
 
     def reset(self):
-        self._set_state([0.0, 0.0, 0.9, 0.1, 0.1, 0.85])
+        self._set_state(_RESET_STATE)
         return self._obs()
 
     def set_init_state(self, init_state):
@@ -89,7 +97,8 @@ class OffScreenRenderEnv:
     def step(self, action):
         if self._closed:
             raise RuntimeError("stand-in: step on a closed environment")
-        if self.done:
+        if self.steps >= HORIZON:
+            # robosuite refuses only at its horizon; success does not end the episode for it
             raise ValueError("executing action in terminated episode")
         if len(action) != 7:
             raise ValueError("stand-in: action dimension %d, expected 7" % len(action))
@@ -103,7 +112,7 @@ class OffScreenRenderEnv:
         a = [min(1.0, max(-1.0, float(v))) for v in action]
         self.hand = [h + 0.02 * d for h, d in zip(self.hand, a[0:3])]
         self.yaw += 0.05 * a[5]
-        self.gripper = 0.0 if a[6] > 0 else 0.04
+        self.gripper = 0.002 if a[6] > 0 else 0.078
         success = self.check_success()
         self.done = success
         return self._obs(), (1.0 if success else 0.0), success, {}
