@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { RsdError } from '../errors/rsd-error.ts';
 import { runBench, type BenchReport } from './bench-command.ts';
 import { runPredict } from './predict-command.ts';
+import { userPath } from './user-path.ts';
 
 const HELP: Record<string, string> = {
   '': `rsd-engine <command> [options]
@@ -18,7 +19,8 @@ Run "rsd-engine <command> --help" for a command's options.`,
   --mode baseline|rsd     default rsd
   --acceptance <rule>     exact | relaxed:<t>[,<t1>,...] | sample:<T>:<seed>   (default exact)
   --draft-layers <k>      1..manifest k (default manifest k)
-  --batch-size <n>        rows per engine call (default 8)
+  --bs <n>                rows per engine call (default 8); --batch-size is the same flag, but
+                          through "npx nx run" Nx takes --batch-size for itself: write --bs there
   --out <dir>             writes tokens.npy int32 [N,C,H,L], actions.npy float32 [N,C,A], stats.json
   --cpu                   only the cpu execution provider (default: cuda, then cpu)
   --threads <n>           ONNX Runtime intra-op threads
@@ -98,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
       acceptance: { type: 'string' },
       'draft-layers': { type: 'string' },
       'batch-size': { type: 'string' },
+      bs: { type: 'string' },
       out: { type: 'string' },
       cpu: { type: 'boolean' },
       threads: { type: 'string' },
@@ -116,13 +119,15 @@ async function main(argv: string[]): Promise<number> {
   const need = (name: 'bundle' | 'features' | 'out') => {
     const v = values[name];
     if (v === undefined) throw new RsdError('INVALID_OPTIONS', `--${name} is required (see --help)`, { subject: name });
-    return v;
+    return userPath(v);
   };
   if (command === 'predict') {
     const mode = values.mode ?? 'rsd';
     if (mode !== 'baseline' && mode !== 'rsd') throw new RsdError('INVALID_OPTIONS', `--mode must be baseline or rsd, got "${mode}"`, { subject: 'mode' });
     const draftLayers = int('draft-layers', values['draft-layers']);
-    const batchSize = int('batch-size', values['batch-size']);
+    if (values['batch-size'] !== undefined && values.bs !== undefined && values['batch-size'] !== values.bs)
+      throw new RsdError('INVALID_OPTIONS', `--batch-size ${values['batch-size']} and --bs ${values.bs} disagree`, { subject: 'bs' });
+    const batchSize = values.bs === undefined ? int('batch-size', values['batch-size']) : int('bs', values.bs);
     const threads = int('threads', values.threads);
     const result = await runPredict(
       {
@@ -159,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
       ...(seed === undefined ? {} : { seed }),
       ...(batches === undefined ? {} : { batches }),
       ...(tolerances === undefined ? {} : { tolerances }),
-      ...(values.features === undefined ? {} : { features: values.features }),
+      ...(values.features === undefined ? {} : { features: userPath(values.features) }),
     },
     { log },
   );
