@@ -2,16 +2,18 @@ export { HeadsError } from './errors/heads-error.ts';
 export type { HeadsErrorCode } from './errors/heads-error.ts';
 export { validateHeadsConfig } from './heads-config.ts';
 export type { HeadsConfig } from './heads-config.ts';
-export { BUNDLE_FILES, BUNDLE_FORMAT, validateBundleManifest } from './bundle/bundle-manifest.ts';
+export { BUNDLE_FILES, BUNDLE_FORMAT, bundleFilesOf, OBSERVATION_CONVENTIONS, validateBundleManifest } from './bundle/bundle-manifest.ts';
 export { hashInstruction } from './bundle/hash-instruction.ts';
 export type {
   ActionNormalization,
   BackboneInfo,
   BundleDims,
   BundleFile,
+  BundleFileMap,
   BundleManifest,
   ExecutionInfo,
   Provenance,
+  TrainedOnInfo,
   TokenizerInfo,
 } from './bundle/bundle-manifest.ts';
 export {
@@ -28,6 +30,7 @@ export { mainForward } from './model/main-forward.ts';
 export { HEADS_ONNX_OPSET } from './export/onnx-opset.ts';
 export { exportDraftOnnx } from './export/export-draft-onnx.ts';
 export { exportMainOnnx } from './export/export-main-onnx.ts';
+export { prependInputAffine } from './export/prepend-input-affine.ts';
 export { bundleManifest, sha256Hex, writeBundle } from './bundle/write-bundle.ts';
 export type { BundleParts } from './bundle/write-bundle.ts';
 export { DraftHeadTf } from './model/draft-head-tf.ts';

@@ -39,7 +39,7 @@ const quiet = { log: () => {}, executionProviders: ['cpu'] as const };
 
 describe('the engine on random-weight bundles of random shapes (ONNX Runtime)', () => {
   test.prop([arbCase], { numRuns: 20 })(
-    'exact RSD tokens and actions are bit-identical to baseline for every k in 1..L; main passes follow L − a / 1 + L − min(k+1, L)',
+    'exact RSD (every k in 1..L) and jacobi: tokens and actions bit-identical to baseline; at most L main passes',
     async ({ dims, seed, B, mainWidth }) => {
       const dir = join(root, `b${counter++}`);
       // the draft model proposes all L layers so every k in 1..L can be asked for
@@ -49,15 +49,22 @@ describe('the engine on random-weight bundles of random shapes (ONNX Runtime)', 
         const features = new SeededRandom(seed + 3).floats(B * dims.F, -3, 3);
         const base = await engine.predictFromFeatures(features, B, { mode: 'baseline', acceptance: { kind: 'exact' } });
         expect(base.stats.mainPasses).toBe(dims.L);
-        for (let k = 1; k <= dims.L; k++) {
-          const r = await engine.predictFromFeatures(features, B, { mode: 'rsd', acceptance: { kind: 'exact' }, draftLayers: k });
+        const runs = [
+          ...Array.from({ length: dims.L }, (_, i) => ({ mode: 'rsd' as const, draftLayers: i + 1 })),
+          { mode: 'jacobi' as const },
+        ];
+        for (const run of runs) {
+          const r = await engine.predictFromFeatures(features, B, { ...run, acceptance: { kind: 'exact' } });
           expect(r.tokens).toEqual(base.tokens);
           expect(r.actions).toEqual(base.actions);
           r.stats.acceptedLayers.forEach((a, b) => {
-            expect(r.stats.itemMainPasses[b]).toBe(a < k ? dims.L - a : 1 + dims.L - Math.min(k + 1, dims.L));
+            const n = r.stats.itemMainPasses[b]!;
+            expect(n).toBeLessThanOrEqual(dims.L);
+            expect(r.stats.layersDecidedPerPass[b]!.reduce((x, y) => x + y, 0)).toBe(dims.L);
+            if (run.mode === 'rsd') expect(n).toBeLessThanOrEqual(a < run.draftLayers ? dims.L - a : 1 + dims.L - Math.min(run.draftLayers + 1, dims.L));
           });
           expect(r.stats.mainPasses).toBe(Math.max(...r.stats.itemMainPasses));
-          expect(r.stats.draftPasses).toBe(1);
+          expect(r.stats.draftPasses).toBe(run.mode === 'rsd' ? 1 : 0);
         }
       } finally {
         await engine.close();
@@ -65,8 +72,25 @@ describe('the engine on random-weight bundles of random shapes (ONNX Runtime)', 
     },
   );
 
+  test.prop([arbCase], { numRuns: 8 })('a bundle without draft.onnx: jacobi equals baseline, rsd is refused by name', async ({ dims, seed, B, mainWidth }) => {
+    const dir = join(root, `n${counter++}`);
+    const bundle = await writeRandomBundle(dir, { dims: { ...dims, k: 0 }, seed, heads: { mainWidth } });
+    const engine = await loadEngine(bundle.dir, quiet);
+    try {
+      expect(engine.executionProviders['draft.onnx']).toBeUndefined();
+      const features = new SeededRandom(seed + 3).floats(B * dims.F, -3, 3);
+      const base = await engine.predictFromFeatures(features, B, { mode: 'baseline', acceptance: { kind: 'exact' } });
+      const j = await engine.predictFromFeatures(features, B, { mode: 'jacobi', acceptance: { kind: 'exact' } });
+      expect(j.tokens).toEqual(base.tokens);
+      expect(j.actions).toEqual(base.actions);
+      await expect(engine.predictFromFeatures(features, B, { mode: 'rsd', acceptance: { kind: 'exact' } })).rejects.toThrowError(/no draft.onnx.*jacobi/);
+    } finally {
+      await engine.close();
+    }
+  });
+
   test.prop([arbCase, fc.integer({ min: 0, max: 2 })], { numRuns: 12 })(
-    'relaxed: every token within tolerance(l) of main.onnx argmax given the same prefix; allowance = t·step·scale',
+    'relaxed (rsd, jacobi): every token within tolerance of main.onnx argmax given the same prefix; allowance = t·step·scale',
     async ({ dims, seed, B, mainWidth }, tol) => {
       const dir = join(root, `r${counter++}`);
       const bundle = await writeRandomBundle(dir, { dims, seed, heads: { mainWidth } });
@@ -74,20 +98,21 @@ describe('the engine on random-weight bundles of random shapes (ONNX Runtime)', 
       const main = await ort.InferenceSession.create(join(dir, 'main.onnx'));
       try {
         const features = new SeededRandom(seed + 3).floats(B * dims.F, -3, 3);
-        const r = await engine.predictFromFeatures(features, B, { mode: 'rsd', acceptance: { kind: 'relaxed', tolerance: tol } });
-        const { C, H, L, K, k } = dims;
+        const { C, H, L, K } = dims;
+        for (const mode of ['rsd', 'jacobi'] as const) {
+        const r = await engine.predictFromFeatures(features, B, { mode, acceptance: { kind: 'relaxed', tolerance: tol } });
         const out = await main.run({
           features: new ort.Tensor('float32', features, [B, dims.F]),
           tokens: new ort.Tensor('int64', BigInt64Array.from(r.tokens, (t) => BigInt(t)), [B, C, H, L]),
         });
         const logits = out.logits!.data as Float32Array;
         for (let i = 0; i < r.tokens.length; i++) {
-          const bound = i % L < k ? tol : 0;
           const m = argmaxAt(logits, i * K, K);
-          if (Math.abs(r.tokens[i]! - m) > bound) expect.fail(`token ${i}: ${r.tokens[i]} vs argmax ${m}, tolerance ${bound}`);
+          if (Math.abs(r.tokens[i]! - m) > tol) expect.fail(`${mode} token ${i} (layer ${i % L}): ${r.tokens[i]} vs argmax ${m}, tolerance ${tol}`);
         }
         const step = 2 / (K - 1);
-        expect(r.stats.relaxedAllowance).toEqual(bundle.manifest.tokenizer.layerScales.map((s, l) => (l < k ? tol * step * s : 0)));
+        expect(r.stats.relaxedAllowance).toEqual(bundle.manifest.tokenizer.layerScales.map((s) => tol * step * s));
+        }
       } finally {
         await engine.close();
         await main.release();

@@ -64,6 +64,18 @@ describe('sample mode through ONNX Runtime', () => {
     expect(chiSquare(r.tokens)).toBeLessThan(CHI2_DF8_001);
     expect(r.stats.acceptanceRate).toBeGreaterThan(0);
     expect(r.stats.acceptanceRate).toBeLessThan(1);
+    // after a rejected layer 0, layer 1 is proposed by main and verified against its own earlier softmax
+    if (k === 1) expect(r.stats.layerChecks.main.tokensChecked[1]).toBeGreaterThan(0);
+  });
+
+  it('jacobi samples (no draft; main proposes from its previous pass) match it too', async () => {
+    const r = await engine.predictFromFeatures(features, N, { mode: 'jacobi', acceptance: { kind: 'sample', temperature: T, seed: 11 } });
+    expect(chiSquare(r.tokens)).toBeLessThan(CHI2_DF8_001);
+    // layer 1's main proposals were checked and some, not all, kept: the Jacobi path really ran
+    const main = r.stats.layerChecks.main;
+    expect(main.tokensChecked[1]).toBeGreaterThan(N / 2);
+    expect(main.tokensKept[1]).toBeGreaterThan(0);
+    expect(main.tokensKept[1]).toBeLessThan(main.tokensChecked[1]!);
   });
 
   it('baseline sampling matches it too, and the draft alone would not (the check can fail)', async () => {

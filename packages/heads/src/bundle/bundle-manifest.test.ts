@@ -36,6 +36,20 @@ describe('validateBundleManifest', () => {
     }
   });
 
+  it('accepts a trainedOn record, and a manifest without one (old bundles)', () => {
+    const m = { ...good, trainedOn: { env: 'embedded', suite: 'embedded_spatial', conventions: 'libero', note: 'rebased' } };
+    expect(validateBundleManifest(m)).toBe(m);
+    expect(validateBundleManifest(good).trainedOn).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...good, trainedOn: { env: 'embedded', suite: 'embedded_spatial', conventions: 'opencv' } }, 'm.json#trainedOn.conventions'],
+    [{ ...good, trainedOn: { env: '', suite: 'embedded_spatial', conventions: 'libero' } }, 'm.json#trainedOn.env'],
+    [{ ...good, trainedOn: 'embedded' }, 'm.json#trainedOn'],
+  ])('names the bad trainedOn field (%#)', (value, subject) => {
+    expect(subjectOf(value)).toBe(subject);
+  });
+
   it.each([
     [{ ...good, format: 'rsd-bundle/0' }, 'm.json#format'],
     [{ ...good, dims: { ...good.dims, k: 9 } }, 'm.json#dims.k'],

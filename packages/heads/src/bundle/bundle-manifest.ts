@@ -3,9 +3,20 @@ import { HeadsError } from '../errors/heads-error.ts';
 /** The literal format version of `manifest.json`; a different one is refused by name. */
 export const BUNDLE_FORMAT = 'rsd-bundle/1';
 
-/** The five ONNX files of a bundle (SPEC §2). */
+/** The five ONNX files a bundle can hold (SPEC §2); `draft.onnx` is optional (see {@link bundleFilesOf}). */
 export const BUNDLE_FILES = ['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx'] as const;
 export type BundleFile = (typeof BUNDLE_FILES)[number];
+
+/** One value per bundle file; `draft.onnx` only in bundles that have a draft (dims.k > 0). */
+export type BundleFileMap<T> = Readonly<Record<Exclude<BundleFile, 'draft.onnx'>, T>> & { readonly 'draft.onnx'?: T };
+
+/**
+ * The files of a bundle with these dims, in {@link BUNDLE_FILES} order: all five, or all but
+ * `draft.onnx` when `k` is 0 (a main head alone, decoded in `baseline` or `jacobi` mode).
+ */
+export function bundleFilesOf(dims: { readonly k: number }): BundleFile[] {
+  return BUNDLE_FILES.filter((f) => f !== 'draft.onnx' || dims.k > 0);
+}
 
 /** Sizes shared by every model of the bundle. */
 export interface BundleDims {
@@ -21,7 +32,7 @@ export interface BundleDims {
   readonly K: number;
   /** Backbone feature width. */
   readonly F: number;
-  /** Draft layers (default proposal length), 1..L. */
+  /** Layers the draft proposes (default proposal length), 1..L; 0 for a bundle without `draft.onnx`. */
   readonly k: number;
 }
 
@@ -68,6 +79,25 @@ export interface ExecutionInfo {
   readonly note?: string;
 }
 
+/** Observation conventions a bundle can be trained on (see {@link TrainedOnInfo.conventions}). */
+export const OBSERVATION_CONVENTIONS = ['libero', 'embedded-v0'] as const;
+
+/**
+ * Where the policy was trained: the evaluation warns when it runs elsewhere. `conventions`:
+ * `libero` = LIBERO's observation frames and signs (world-frame `eePos` with the table top
+ * ≈ 0.9 m up, `eeQuat` (x, y, z, w), fingers left +, right −), as the embedded suite and real
+ * LIBERO deliver them; `embedded-v0` = the embedded suite before it adopted them (table top at
+ * z = 0, both fingers +).
+ */
+export interface TrainedOnInfo {
+  /** The environment backend the training data came from: `embedded` or `python` (real LIBERO). */
+  readonly env: string;
+  /** The suite, e.g. `embedded_spatial` or `libero_spatial`. */
+  readonly suite: string;
+  readonly conventions: (typeof OBSERVATION_CONVENTIONS)[number];
+  readonly note?: string;
+}
+
 /** Where the bundle came from (commit, seeds, data hashes, time, losses). Free-form values. */
 export type Provenance = Readonly<Record<string, unknown>>;
 
@@ -80,9 +110,11 @@ export interface BundleManifest {
   readonly tokenizer: TokenizerInfo;
   readonly backbone: BackboneInfo;
   /** sha256 (lower-case hex) of each ONNX file. */
-  readonly files: Readonly<Record<BundleFile, { readonly sha256: string }>>;
+  readonly files: BundleFileMap<{ readonly sha256: string }>;
   /** Optional: how to run the policy (absent = open-loop chunks of C). */
   readonly execution?: ExecutionInfo;
+  /** Optional (absent in old bundles): the environment and suite the policy was trained on. */
+  readonly trainedOn?: TrainedOnInfo;
   readonly provenance: Provenance;
 }
 
@@ -116,7 +148,7 @@ export function validateBundleManifest(value: unknown, file = 'manifest.json'): 
     L: int(d.L, 'dims.L', 1),
     K: int(d.K, 'dims.K', 2),
     F: int(d.F, 'dims.F', 1),
-    k: int(d.k, 'dims.k', 1),
+    k: int(d.k, 'dims.k', 0),
   };
   if (dims.k > dims.L) fail('dims.k', `(${dims.k}) must be <= dims.L (${dims.L})`);
   const n = obj(m.actionNormalization, 'actionNormalization');
@@ -148,7 +180,8 @@ export function validateBundleManifest(value: unknown, file = 'manifest.json'): 
     void size;
   }
   const files = obj(m.files, 'files');
-  for (const f of BUNDLE_FILES) {
+  if (dims.k === 0 && files['draft.onnx'] !== undefined) fail('files["draft.onnx"]', 'is listed but dims.k is 0 (no draft); set dims.k to the layers the draft proposes');
+  for (const f of bundleFilesOf(dims)) {
     const entry = obj(files[f], `files["${f}"]`);
     if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) {
       fail(`files["${f}"].sha256`, 'must be 64 lower-case hex digits');
@@ -162,6 +195,16 @@ export function validateBundleManifest(value: unknown, file = 'manifest.json'): 
       fail('execution.ensemble', `must be "none" or "temporal:<decay >= 0>", got ${JSON.stringify(e.ensemble)}`);
     }
     if (e.note !== undefined && typeof e.note !== 'string') fail('execution.note', 'must be a string');
+  }
+  if (m.trainedOn !== undefined) {
+    const o = obj(m.trainedOn, 'trainedOn');
+    for (const k of ['env', 'suite'] as const) {
+      if (typeof o[k] !== 'string' || o[k] === '') fail(`trainedOn.${k}`, 'must be a non-empty string');
+    }
+    if (!(OBSERVATION_CONVENTIONS as readonly unknown[]).includes(o.conventions)) {
+      fail('trainedOn.conventions', `must be one of ${OBSERVATION_CONVENTIONS.map((c) => `"${c}"`).join(', ')}, got ${JSON.stringify(o.conventions)}`);
+    }
+    if (o.note !== undefined && typeof o.note !== 'string') fail('trainedOn.note', 'must be a string');
   }
   obj(m.provenance, 'provenance');
   return value as BundleManifest;

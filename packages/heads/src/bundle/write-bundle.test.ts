@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadsError } from '../errors/heads-error.ts';
-import { BUNDLE_FILES, type BundleFile } from './bundle-manifest.ts';
+import { BUNDLE_FILES, bundleFilesOf, validateBundleManifest, type BundleFile } from './bundle-manifest.ts';
 import { bundleManifest, sha256Hex, writeBundle, type BundleParts } from './write-bundle.ts';
 
 let root: string;
@@ -35,7 +35,7 @@ describe('writeBundle', () => {
     const dir = join(root, 'ok');
     const manifest = await writeBundle(dir, parts());
     expect(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))).toEqual(manifest);
-    expect(manifest.files['draft.onnx'].sha256).toBe(sha256Hex(Uint8Array.of(2, 2, 3)));
+    expect(manifest.files['draft.onnx']?.sha256).toBe(sha256Hex(Uint8Array.of(2, 2, 3)));
     expect(Array.from(await readFile(join(dir, 'main.onnx')))).toEqual([3, 2, 3]);
   });
 
@@ -54,5 +54,25 @@ describe('writeBundle', () => {
     const error = await writeBundle(join(blocker, 'bundle'), parts()).catch((e: unknown) => e);
     expect(HeadsError.isInstance(error) && error.code).toBe('IO_ERROR');
     expect((await readdir(root)).filter((n) => n.includes('partial'))).toEqual([]);
+  });
+});
+
+describe('a bundle without a draft (dims.k = 0)', () => {
+  it('writes four ONNX files and a manifest without draft.onnx; listing one with k = 0 is refused by name', async () => {
+    const { 'draft.onnx': _draft, ...models } = parts().models;
+    void _draft;
+    const p = { ...parts(), dims: { ...parts().dims, k: 0 }, models };
+    const dir = join(root, 'no-draft');
+    const manifest = await writeBundle(dir, p);
+    expect(manifest.files['draft.onnx']).toBeUndefined();
+    expect(bundleFilesOf(manifest.dims)).toEqual(['backbone.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx']);
+    expect((await readdir(dir)).sort()).toEqual(['backbone.onnx', 'main.onnx', 'manifest.json', 'rfsq_decoder.onnx', 'rfsq_encoder.onnx']);
+    const listed = { ...JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) };
+    listed.files['draft.onnx'] = { sha256: '0'.repeat(64) };
+    expect(() => validateBundleManifest(listed)).toThrowError(/files\["draft.onnx"\].*dims.k is 0/);
+    // a bundle with a draft must list it
+    const missing = { ...listed, dims: { ...listed.dims, k: 1 }, files: { ...listed.files } };
+    delete missing.files['draft.onnx'];
+    expect(() => validateBundleManifest(missing)).toThrowError(/files\["draft.onnx"\]/);
   });
 });

@@ -3,7 +3,8 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HeadsError } from '../errors/heads-error.ts';
 import {
-  BUNDLE_FILES,
+  bundleFilesOf,
+  type BundleFileMap,
   BUNDLE_FORMAT,
   validateBundleManifest,
   type ActionNormalization,
@@ -12,6 +13,7 @@ import {
   type BundleFile,
   type BundleManifest,
   type ExecutionInfo,
+  type TrainedOnInfo,
   type Provenance,
   type TokenizerInfo,
 } from './bundle-manifest.ts';
@@ -25,9 +27,11 @@ export interface BundleParts {
   readonly backbone: BackboneInfo;
   /** Optional: how the policy is meant to be run (eval defaults). */
   readonly execution?: ExecutionInfo;
+  /** Where the policy was trained (env, suite, observation conventions); optional. */
+  readonly trainedOn?: TrainedOnInfo;
   readonly provenance: Provenance;
   /** The five serialized ONNX models, by file name. */
-  readonly models: Readonly<Record<BundleFile, Uint8Array>>;
+  readonly models: BundleFileMap<Uint8Array>;
 }
 
 /** sha256 of `bytes`, lower-case hex. */
@@ -37,8 +41,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** The manifest of `parts` (validated), with the sha256 of every model file. */
 export function bundleManifest(parts: BundleParts): BundleManifest {
-  const files = {} as Record<BundleFile, { sha256: string }>;
-  for (const f of BUNDLE_FILES) {
+  const files: Partial<Record<BundleFile, { sha256: string }>> = {};
+  for (const f of bundleFilesOf(parts.dims)) {
     const bytes = parts.models[f];
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
       throw new TypeError(`parts.models["${f}"] must be the serialized ONNX model (a non-empty Uint8Array)`);
@@ -52,8 +56,9 @@ export function bundleManifest(parts: BundleParts): BundleManifest {
     actionNormalization: parts.actionNormalization,
     tokenizer: parts.tokenizer,
     backbone: parts.backbone,
-    files,
+    files: files as BundleFileMap<{ sha256: string }>,
     ...(parts.execution === undefined ? {} : { execution: parts.execution }),
+    ...(parts.trainedOn === undefined ? {} : { trainedOn: parts.trainedOn }),
     provenance: parts.provenance,
   };
   return validateBundleManifest(JSON.parse(JSON.stringify(manifest)), `${parts.name}/manifest.json`);
@@ -89,7 +94,7 @@ export async function writeBundle(
   const old = join(dirname(target), `.${basename(target)}.old-${stamp}`);
   try {
     await mkdir(tmp, { recursive: true });
-    for (const f of BUNDLE_FILES) await writeFile(join(tmp, f), parts.models[f]);
+    for (const f of bundleFilesOf(parts.dims)) await writeFile(join(tmp, f), parts.models[f]!);
     await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const replacing = await exists(target);
     if (replacing) await rename(target, old);

@@ -12,7 +12,7 @@ import { exportTestBackboneOnnx } from './test-backbone-onnx.ts';
 
 /** Options of {@link writeRandomBundle}; only `dims` and `seed` are required. */
 export interface RandomBundleOptions {
-  /** Bundle sizes `C A H L K F k`. */
+  /** Bundle sizes `C A H L K F k`; `k: 0` writes a bundle without `draft.onnx` (a main head alone). */
   readonly dims: BundleDims;
   /** Everything random derives from it: same seed → byte-identical files. */
   readonly seed: number;
@@ -50,7 +50,7 @@ export async function writeRandomBundle(dir: string, options: RandomBundleOption
       H: dims.H,
       L: dims.L,
       K: dims.K,
-      draftLayers: dims.k,
+      draftLayers: Math.max(1, dims.k), // weights are drawn for a draft even when none is written
       mainWidth: options.heads?.mainWidth ?? 32,
       mainDepth: options.heads?.mainDepth ?? 2,
       draftWidth: options.heads?.draftWidth ?? 16,
@@ -77,7 +77,7 @@ export async function writeRandomBundle(dir: string, options: RandomBundleOption
       provenance: { generator: '@rsd/heads writeRandomBundle', random: true, seed, heads: headsConfig },
       models: {
         'backbone.onnx': exportTestBackboneOnnx(backbone, dims.F, seed + 2),
-        'draft.onnx': exportDraftOnnx(headsConfig, weights.draft),
+        ...(dims.k === 0 ? {} : { 'draft.onnx': exportDraftOnnx(headsConfig, weights.draft) }),
         'main.onnx': exportMainOnnx(headsConfig, weights.main),
         'rfsq_encoder.onnx': encoder,
         'rfsq_decoder.onnx': decoder,

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLE_FILES, HeadsError, validateBundleManifest, type BundleFile, type BundleManifest } from '@rsd/heads';
+import { bundleFilesOf, HeadsError, validateBundleManifest, type BundleFile, type BundleFileMap, type BundleManifest } from '@rsd/heads';
 import { RsdError } from '../errors/rsd-error.ts';
 
 /** A bundle read from disk: its validated manifest and the bytes of each ONNX file (sha256 checked). */
 export interface BundleContents {
   readonly dir: string;
   readonly manifest: BundleManifest;
-  readonly models: Readonly<Record<BundleFile, Uint8Array>>;
+  /** Every file of `bundleFilesOf(manifest.dims)`: no `draft.onnx` when dims.k is 0. */
+  readonly models: BundleFileMap<Uint8Array>;
 }
 
 /** The lower-case hex sha256 of `bytes`. */
@@ -29,8 +30,8 @@ async function readOrMissing(dir: string, file: string): Promise<Uint8Array> {
 }
 
 /**
- * Reads `manifest.json` (SPEC §2), validates it with `@rsd/heads`' schema, reads the five ONNX
- * files and checks each one's sha256 against the manifest. Errors: `BUNDLE_MISSING_FILE`,
+ * Reads `manifest.json` (SPEC §2), validates it with `@rsd/heads`' schema, reads its ONNX files
+ * (all five, or four when the bundle has no draft: dims.k = 0) and checks each one's sha256 against the manifest. Errors: `BUNDLE_MISSING_FILE`,
  * `BUNDLE_INVALID_MANIFEST` (subject `manifest.json#<field>`), `BUNDLE_HASH_MISMATCH` (subject
  * the file).
  */
@@ -52,11 +53,11 @@ export async function readBundle(dir: string): Promise<BundleContents> {
     if (!HeadsError.isInstance(error)) throw error;
     throw new RsdError('BUNDLE_INVALID_MANIFEST', `bundle ${dir}: ${error.message}`, { subject: error.subject ?? 'manifest.json', cause: error });
   }
-  const models = {} as Record<BundleFile, Uint8Array>;
-  for (const file of BUNDLE_FILES) {
+  const models: Partial<Record<BundleFile, Uint8Array>> = {};
+  for (const file of bundleFilesOf(manifest.dims)) {
     const bytes = await readOrMissing(dir, file);
     const actual = sha256Hex(bytes);
-    const expected = manifest.files[file].sha256;
+    const expected = manifest.files[file]!.sha256;
     if (actual !== expected) {
       throw new RsdError(
         'BUNDLE_HASH_MISMATCH',
@@ -66,5 +67,5 @@ export async function readBundle(dir: string): Promise<BundleContents> {
     }
     models[file] = bytes;
   }
-  return { dir, manifest, models };
+  return { dir, manifest, models: models as BundleFileMap<Uint8Array> };
 }

@@ -7,6 +7,7 @@ import type { DecodeResult, Observations, RsdEngine } from '../engine/rsd-engine
 import { RsdError } from '../errors/rsd-error.ts';
 import { decodeNpyInput } from './decode-npy-input.ts';
 import { percentile } from '../stats/percentile.ts';
+import { summarizeDepth, type DepthSummary } from '../stats/depth-summary.ts';
 import { syntheticObservations } from '../testing/synthetic-observations.ts';
 
 export interface BenchOptions {
@@ -19,6 +20,8 @@ export interface BenchOptions {
   /** Relaxed tolerances to compare (default [1, 2]). */
   readonly tolerances?: readonly number[];
   readonly draftLayers?: number;
+  /** Decoding modes to compare with baseline (default: rsd and jacobi; rsd only where the bundle has a draft). */
+  readonly modes?: readonly DecodeMode[];
   /** `.npy` float32 [N, F] features for the decode-only runs (default: the backbone's features of synthetic observations). */
   readonly features?: string;
   readonly seed?: number;
@@ -54,6 +57,14 @@ export interface BenchRow {
   readonly meanAcceptedLayers: number;
   readonly acceptanceByLayer: number[];
   readonly mainPassesPerCall: number;
+  /** Pass histogram, layers decided per pass, acceptance by layer and source, position rejections. */
+  readonly depth: DepthSummary;
+  /**
+   * The JavaScript work of one main pass (argmax and acceptance over C·H·L·K, proposals, tensor
+   * wrapping): main-loop wall time minus main.onnx time, per pass, and as a fraction of one
+   * main.onnx run (means over the decode-only calls).
+   */
+  readonly perPass: { readonly jsMs: number; readonly ortMainMs: number; readonly fractionOfMainPass: number };
   /** Engine wall time minus ONNX Runtime run time, per decode-only call. */
   readonly overhead: {
     readonly meanMs: number;
@@ -93,7 +104,7 @@ function slice(obs: Observations, start: number, B: number): Observations {
 }
 
 /**
- * `bench`: baseline vs RSD (exact, relaxed at each tolerance) at each batch size, in one run.
+ * `bench`: baseline vs RSD and Jacobi (exact, relaxed at each tolerance) at each batch size, in one run.
  * Configurations are interleaved call by call so that load from other processes hits them alike.
  */
 export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Promise<BenchReport> {
@@ -106,10 +117,14 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
   try {
     const m = engine.manifest;
     const k = options.draftLayers ?? m.dims.k;
+    const modes = (options.modes ?? (m.dims.k > 0 ? ['rsd', 'jacobi'] : ['jacobi'])).filter((x) => x !== 'baseline');
+    if (modes.includes('rsd') && m.dims.k === 0) throw new RsdError('INVALID_OPTIONS', `--modes: ${options.bundle} has no draft.onnx, so rsd cannot run (use jacobi)`, { subject: 'modes' });
     const configs: { name: string; mode: DecodeMode; acceptance: Acceptance }[] = [
       { name: 'baseline', mode: 'baseline', acceptance: { kind: 'exact' } },
-      { name: 'rsd exact', mode: 'rsd', acceptance: { kind: 'exact' } },
-      ...(options.tolerances ?? [1, 2]).map((t) => ({ name: `rsd relaxed:${t}`, mode: 'rsd' as const, acceptance: { kind: 'relaxed' as const, tolerance: t } })),
+      ...modes.flatMap((mode) => [
+        { name: `${mode} exact`, mode, acceptance: { kind: 'exact' } as Acceptance },
+        ...(options.tolerances ?? [1, 2]).map((t) => ({ name: `${mode} relaxed:${t}`, mode, acceptance: { kind: 'relaxed' as const, tolerance: t } })),
+      ]),
     ];
     const maxB = Math.max(...batches);
     const total = (iterations + warmup) * maxB;
@@ -137,7 +152,7 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
         const o = slice(obs, i * B, B);
         for (let c = 0; c < configs.length; c++) {
           const cfg = configs[c]!;
-          const opts = { mode: cfg.mode, acceptance: cfg.acceptance, draftLayers: k };
+          const opts = { mode: cfg.mode, acceptance: cfg.acceptance, ...(cfg.mode === 'rsd' ? { draftLayers: k } : {}) };
           const t0 = performance.now();
           const r = await engine.predictFromFeatures(f, B, opts);
           const t1 = performance.now();
@@ -162,6 +177,9 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
         const overheadMs = mean((x) => x.timings.totalMs - x.timings.ortMs);
         const ortMs = mean((x) => x.timings.ortMs);
         const byLayer = Array.from({ length: cfg.mode === 'rsd' ? k : 0 }, (_, l) => s.reduce((a, x) => a + x.acceptedLayers.filter((v) => v > l).length, 0) / items);
+        const passes = s.reduce((a, x) => a + x.mainPasses, 0);
+        const jsMs = s.reduce((a, x) => a + x.timings.verifyMs + x.timings.autoregressiveMs - x.timings.ortMainMs, 0) / passes;
+        const ortMainMs = s.reduce((a, x) => a + x.timings.ortMainMs, 0) / passes;
         rows.push({
           batch: B,
           config: cfg.name,
@@ -175,6 +193,8 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
           meanAcceptedLayers: cfg.mode === 'rsd' ? accepted / items : 0,
           acceptanceByLayer: byLayer,
           mainPassesPerCall: mean((x) => x.mainPasses),
+          depth: summarizeDepth(s, m.dims.L),
+          perPass: { jsMs, ortMainMs, fractionOfMainPass: jsMs / ortMainMs },
           overhead: {
             meanMs: overheadMs,
             ortMeanMs: ortMs,
@@ -183,7 +203,7 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
             ortP50Ms: percentile(s.map((x) => x.timings.ortMs), 0.5),
             fractionOfOrtP50: percentile(s.map((x) => x.timings.totalMs - x.timings.ortMs), 0.5) / percentile(s.map((x) => x.timings.ortMs), 0.5),
           },
-          stagesMs: Object.fromEntries(['draftMs', 'verifyMs', 'autoregressiveMs', 'decodeMs', 'totalMs', 'ortMs'].map((st) => [st, mean((x) => x.timings[st as 'totalMs'])])),
+          stagesMs: Object.fromEntries(['draftMs', 'verifyMs', 'autoregressiveMs', 'decodeMs', 'totalMs', 'ortMs', 'ortMainMs'].map((st) => [st, mean((x) => x.timings[st as 'totalMs'])])),
         });
         log(`rsd-engine bench: B=${B} ${cfg.name}: decode ${decode.meanMs.toFixed(3)} ms (x${(baseDecode / decode.meanMs).toFixed(2)}), accepted ${(proposed === 0 ? 0 : accepted / proposed).toFixed(3)}`);
       });

@@ -16,7 +16,7 @@ Run "rsd-engine <command> --help" for a command's options.`,
 
   --bundle <dir>          model bundle (manifest.json + five ONNX files)
   --features <file.npy>   float32 [N, F] features (float64 is converted)
-  --mode baseline|rsd     default rsd
+  --mode baseline|rsd|jacobi   default rsd (jacobi: no draft, main verifies its own guesses)
   --acceptance <rule>     exact | relaxed:<t>[,<t1>,...] | sample:<T>:<seed>   (default exact)
   --draft-layers <k>      1..manifest k (default manifest k)
   --bs <n>                rows per engine call (default 8); --batch-size is the same flag, but
@@ -32,6 +32,7 @@ Run "rsd-engine <command> --help" for a command's options.`,
   --warmup <n>            untimed calls first (default 5)
   --batches <list>        batch sizes, comma-separated (default 1,8)
   --tolerances <list>     relaxed tolerances to compare (default 1,2)
+  --modes <list>          modes compared with baseline: rsd,jacobi (default both; jacobi only without a draft)
   --draft-layers <k>      default manifest k
   --features <file.npy>   float32 [N, F] for the decode-only runs (default: backbone of synthetic observations)
   --threads <n>           ONNX Runtime intra-op threads (default 1)
@@ -59,7 +60,7 @@ function list(name: string, v: string | undefined): number[] | undefined {
 
 function table(report: BenchReport): string {
   const lines = [`bundle ${report.name} (${report.bundle}), k = ${report.draftLayers}, ${report.iterations} calls each, features: ${report.featuresSource}`];
-  lines.push('batch  config             decode ms (p50)   speedup  e2e ms   speedup  accept  main/call  overhead');
+  lines.push('batch  config             decode ms (p50)   speedup  e2e ms   speedup  accept  main/call  overhead  js/pass');
   for (const r of report.rows) {
     lines.push(
       [
@@ -71,7 +72,8 @@ function table(report: BenchReport): string {
         `x${r.endToEndSpeedup.toFixed(2)}`.padEnd(8),
         r.acceptanceRate.toFixed(3).padEnd(7),
         r.mainPassesPerCall.toFixed(2).padEnd(10),
-        `${(100 * r.overhead.fractionOfOrt).toFixed(1)}%`,
+        `${(100 * r.overhead.fractionOfOrt).toFixed(1)}%`.padEnd(9),
+        `${(100 * r.perPass.fractionOfMainPass).toFixed(1)}%`,
       ].join(' '),
     );
   }
@@ -108,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
       warmup: { type: 'string' },
       batches: { type: 'string' },
       tolerances: { type: 'string' },
+      modes: { type: 'string' },
       seed: { type: 'string' },
     },
   });
@@ -123,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
   };
   if (command === 'predict') {
     const mode = values.mode ?? 'rsd';
-    if (mode !== 'baseline' && mode !== 'rsd') throw new RsdError('INVALID_OPTIONS', `--mode must be baseline or rsd, got "${mode}"`, { subject: 'mode' });
+    if (mode !== 'baseline' && mode !== 'rsd' && mode !== 'jacobi') throw new RsdError('INVALID_OPTIONS', `--mode must be baseline, rsd or jacobi, got "${mode}"`, { subject: 'mode' });
     const draftLayers = int('draft-layers', values['draft-layers']);
     if (values['batch-size'] !== undefined && values.bs !== undefined && values['batch-size'] !== values.bs)
       throw new RsdError('INVALID_OPTIONS', `--batch-size ${values['batch-size']} and --bs ${values.bs} disagree`, { subject: 'bs' });
@@ -154,6 +157,10 @@ async function main(argv: string[]): Promise<number> {
   const seed = int('seed', values.seed);
   const batches = list('batches', values.batches);
   const tolerances = list('tolerances', values.tolerances);
+  const modes = values.modes?.split(',').map((x) => {
+    if (x !== 'rsd' && x !== 'jacobi') throw new RsdError('INVALID_OPTIONS', `--modes lists "${x}"; expected rsd and/or jacobi`, { subject: 'modes' });
+    return x;
+  });
   const report = await runBench(
     {
       bundle: need('bundle'),
@@ -164,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
       ...(seed === undefined ? {} : { seed }),
       ...(batches === undefined ? {} : { batches }),
       ...(tolerances === undefined ? {} : { tolerances }),
+      ...(modes === undefined ? {} : { modes }),
       ...(values.features === undefined ? {} : { features: userPath(values.features) }),
     },
     { log },

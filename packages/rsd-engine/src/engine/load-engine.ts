@@ -1,4 +1,4 @@
-import { BUNDLE_FILES, type BundleFile, type BundleManifest } from '@rsd/heads';
+import { bundleFilesOf, type BundleFile, type BundleFileMap, type BundleManifest } from '@rsd/heads';
 import type { ExecutionProvider, InferenceBackend, ModelSession, SessionOptions, TensorValue } from '../backend/inference-backend.ts';
 import { OrtBackend } from '../backend/ort-backend.ts';
 import { bundleContracts, checkModelSignature } from '../bundle/model-signatures.ts';
@@ -22,7 +22,8 @@ export interface LoadEngineOptions extends SessionOptions {
 
 /**
  * Loads a model bundle (SPEC §2): validates `manifest.json`, checks every file's sha256, creates
- * one session per model (providers `cuda` then `cpu` by default, each logged) and checks that
+ * one session per model (no draft session for a bundle without `draft.onnx`: `jacobi` and
+ * `baseline` only) (providers `cuda` then `cpu` by default, each logged) and checks that
  * every model declares the inputs and outputs the manifest implies.
  */
 export async function loadEngine(bundleDir: string, options: LoadEngineOptions = {}): Promise<RsdEngine> {
@@ -32,10 +33,10 @@ export async function loadEngine(bundleDir: string, options: LoadEngineOptions =
   const contracts = bundleContracts(manifest);
   const sessions: Partial<Record<BundleFile, ModelSession>> = {};
   try {
-    for (const file of BUNDLE_FILES) {
+    for (const file of bundleFilesOf(manifest.dims)) {
       let session: ModelSession;
       try {
-        session = await backend.createSession(file, models[file], { ...options, log });
+        session = await backend.createSession(file, models[file]!, { ...options, log });
       } catch (error) {
         if (RsdError.isInstance(error)) throw error;
         throw new RsdError('MODEL_LOAD_FAILED', `${file}: ${(error as Error).message}`, { subject: file, cause: error });
@@ -47,11 +48,12 @@ export async function loadEngine(bundleDir: string, options: LoadEngineOptions =
     await Promise.all(Object.values(sessions).map((s) => s.release()));
     throw error;
   }
-  return new BundleEngine(manifest, sessions as Record<BundleFile, ModelSession>);
+  return new BundleEngine(manifest, sessions);
 }
 
 class BundleEngine implements RsdEngine {
-  readonly executionProviders: Readonly<Record<BundleFile, ExecutionProvider>>;
+  readonly executionProviders: BundleFileMap<ExecutionProvider>;
+  private readonly files: BundleFile[];
   private readonly aggregator = new StatisticsAggregator();
   private readonly sampleCalls = new Map<number, number>();
   private readonly models: DecodeModels;
@@ -59,9 +61,10 @@ class BundleEngine implements RsdEngine {
 
   constructor(
     readonly manifest: BundleManifest,
-    private readonly sessions: Readonly<Record<BundleFile, ModelSession>>,
+    private readonly sessions: Readonly<Partial<Record<BundleFile, ModelSession>>>,
   ) {
-    this.executionProviders = Object.fromEntries(BUNDLE_FILES.map((f) => [f, sessions[f].executionProvider])) as Record<BundleFile, ExecutionProvider>;
+    this.files = bundleFilesOf(manifest.dims);
+    this.executionProviders = Object.fromEntries(this.files.map((f) => [f, sessions[f]!.executionProvider])) as BundleFileMap<ExecutionProvider>;
     const { C, H, L, K, F, k } = manifest.dims;
     this.models = {
       C,
@@ -69,8 +72,12 @@ class BundleEngine implements RsdEngine {
       L,
       K,
       draftModelLayers: k,
-      draft: async (features, B) =>
-        this.output('draft.onnx', { features: { type: 'float32', data: features, dims: [B, F] } }, 'logits') as Promise<Float32Array>,
+      ...(k === 0
+        ? {}
+        : {
+            draft: async (features: Float32Array, B: number) =>
+              this.output('draft.onnx', { features: { type: 'float32', data: features, dims: [B, F] } }, 'logits') as Promise<Float32Array>,
+          }),
       main: async (features, tokens, B) =>
         this.output(
           'main.onnx',
@@ -81,14 +88,16 @@ class BundleEngine implements RsdEngine {
   }
 
   private async output(file: BundleFile, feeds: Record<string, TensorValue>, name: string): Promise<TensorValue['data']> {
-    const out = await this.sessions[file].run(feeds);
+    const session = this.sessions[file];
+    if (session === undefined) throw new RsdError('INVALID_OPTIONS', `this bundle has no ${file}`, { subject: file });
+    const out = await session.run(feeds);
     const t = out[name];
     if (t === undefined) throw new RsdError('INFERENCE_FAILED', `${file}: run returned no "${name}"`, { subject: `${file}#${name}` });
     return t.data;
   }
 
   private ortMs(): number {
-    return BUNDLE_FILES.reduce((s, f) => s + this.sessions[f].runMs, 0);
+    return this.files.reduce((s, f) => s + this.sessions[f]!.runMs, 0);
   }
 
   private ensureOpen(): void {
@@ -134,7 +143,7 @@ class BundleEngine implements RsdEngine {
   }
 
   private plan(options: DecodeOptions): DecodePlan {
-    const plan: DecodePlan = { mode: options.mode, acceptance: options.acceptance, draftLayers: options.draftLayers ?? this.manifest.dims.k };
+    const plan: DecodePlan = { mode: options.mode, acceptance: options.acceptance, draftLayers: options.mode === 'rsd' ? (options.draftLayers ?? this.manifest.dims.k) : 0 };
     checkDecodePlan(plan, this.manifest.dims.L, this.manifest.dims.k);
     return plan;
   }
@@ -149,14 +158,17 @@ class BundleEngine implements RsdEngine {
       this.sampleCalls.set(seed, n + 1);
       random = new CounterRandom(seed, n);
     }
+    const main = this.sessions['main.onnx']!;
+    const ortMain0 = main.runMs;
     const outcome = await decodeTokens(this.models, features, B, plan, random);
+    const ortMainMs = main.runMs - ortMain0;
     const t1 = performance.now();
     const actions = (await this.output('rfsq_decoder.onnx', { tokens: { type: 'int64', data: outcome.tokensInt64, dims: [B, C, H, L] } }, 'actions')) as Float32Array;
     if (actions.length !== B * C * A) {
       throw new RsdError('INFERENCE_FAILED', `rfsq_decoder.onnx returned ${actions.length} values, expected [${B}, ${C}, ${A}]`, { subject: 'rfsq_decoder.onnx#actions' });
     }
     const t2 = performance.now();
-    const allowance = relaxedAllowance(plan.acceptance, this.manifest.tokenizer.layerScales, K, plan.mode === 'rsd' ? plan.draftLayers : 0);
+    const allowance = relaxedAllowance(plan.acceptance, this.manifest.tokenizer.layerScales, K, plan.mode);
     const stats = buildCallStats(
       outcome,
       plan,
@@ -169,6 +181,7 @@ class BundleEngine implements RsdEngine {
         decodeMs: t2 - t1,
         totalMs: t2 - t0,
         ortMs: this.ortMs() - ort0,
+        ortMainMs,
       },
       allowance,
     );
@@ -187,7 +200,7 @@ class BundleEngine implements RsdEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(BUNDLE_FILES.map((f) => this.sessions[f].release()));
+    await Promise.all(this.files.map((f) => this.sessions[f]!.release()));
   }
 }
 

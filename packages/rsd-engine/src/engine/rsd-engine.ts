@@ -1,4 +1,4 @@
-import type { BundleFile, BundleManifest } from '@rsd/heads';
+import type { BundleFileMap, BundleManifest } from '@rsd/heads';
 import type { Acceptance } from '../acceptance.ts';
 import type { ExecutionProvider } from '../backend/inference-backend.ts';
 import type { DecodeMode } from '../decode/decode-plan.ts';
@@ -26,7 +26,7 @@ export interface Observations {
 export interface DecodeOptions {
   readonly mode: DecodeMode;
   readonly acceptance: Acceptance;
-  /** k, 1..manifest.dims.k (default manifest.dims.k). */
+  /** k for `rsd`, 1..manifest.dims.k (default manifest.dims.k); ignored by `baseline` and `jacobi`. */
   readonly draftLayers?: number;
 }
 
@@ -43,8 +43,8 @@ export interface DecodeResult {
 export interface RsdEngine {
   /** The validated manifest. */
   readonly manifest: BundleManifest;
-  /** The provider each model runs on. */
-  readonly executionProviders: Readonly<Record<BundleFile, ExecutionProvider>>;
+  /** The provider each model of the bundle runs on (no `draft.onnx` entry without a draft). */
+  readonly executionProviders: BundleFileMap<ExecutionProvider>;
   /** Backbone → decode → actions, for B observations (one pass of each model per step for the batch). */
   predict(observations: Observations, options: DecodeOptions): Promise<DecodeResult>;
   /** Decode from features computed elsewhere. features: float32 [B, F]. */

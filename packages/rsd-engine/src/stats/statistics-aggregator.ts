@@ -1,5 +1,6 @@
 import { STAGES, type CallStats, type Stage } from './call-stats.ts';
 import { percentile } from './percentile.ts';
+import { summarizeDepth, type DepthSummary } from './depth-summary.ts';
 
 /** Sum, mean, p50 and p95 (ms) of one stage over calls. */
 export interface StageSummary {
@@ -14,7 +15,7 @@ export interface EngineStatistics {
   readonly calls: number;
   readonly items: number;
   /** Calls per mode. */
-  readonly callsByMode: { readonly baseline: number; readonly rsd: number };
+  readonly callsByMode: { readonly baseline: number; readonly rsd: number; readonly jacobi: number };
   readonly proposedLayers: number;
   readonly fullyAccepted: number;
   readonly partiallyAccepted: number;
@@ -33,6 +34,8 @@ export interface EngineStatistics {
   /** Per layer l: the fraction of rsd items proposing layer l whose layers 0..l were all accepted. */
   readonly acceptanceByLayer: number[];
   readonly mainPasses: { readonly sum: number; readonly meanPerCall: number; readonly meanPerItem: number };
+  /** Passes, layers decided per pass, acceptance by layer and source, position rejections (all calls). */
+  readonly depth: DepthSummary;
   readonly draftPasses: number;
   /** Wall time of each stage per call. */
   readonly timings: Readonly<Record<Stage, StageSummary>>;
@@ -80,7 +83,7 @@ export class StatisticsAggregator {
     return {
       calls: calls.length,
       items,
-      callsByMode: { baseline: calls.length - rsd.length, rsd: rsd.length },
+      callsByMode: { baseline: calls.filter((c) => c.mode === 'baseline').length, rsd: rsd.length, jacobi: calls.filter((c) => c.mode === 'jacobi').length },
       proposedLayers,
       fullyAccepted,
       partiallyAccepted: sum((c) => c.partiallyAccepted),
@@ -97,6 +100,7 @@ export class StatisticsAggregator {
         meanPerCall: calls.length === 0 ? 0 : mainSum / calls.length,
         meanPerItem: items === 0 ? 0 : sum((c) => c.itemMainPasses.reduce((a, b) => a + b, 0)) / items,
       },
+      depth: summarizeDepth(calls, calls[0]?.layerChecks.L ?? 0),
       draftPasses: sum((c) => c.draftPasses),
       timings,
     };

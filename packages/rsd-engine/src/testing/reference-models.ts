@@ -28,10 +28,14 @@ export function referenceModels(cfg: HeadsConfig, weights: { draft: DraftWeights
 export function countCalls(models: DecodeModels, counter: CallCounter): DecodeModels {
   return {
     ...models,
-    draft: (f, B) => {
-      counter.draft++;
-      return models.draft(f, B);
-    },
+    ...(models.draft === undefined
+      ? {}
+      : {
+          draft: (f: Float32Array, B: number) => {
+            counter.draft++;
+            return models.draft!(f, B);
+          },
+        }),
     main: (f, t, B) => {
       counter.main++;
       return models.main(f, t, B);
