@@ -10,6 +10,7 @@ import { randomHeadWeights } from '../testing/random-head-weights.ts';
 import type { CheckpointTensor } from '../checkpoint/checkpoint-tensor.ts';
 import { writeTorchCheckpoint } from '../checkpoint/torch-checkpoint-writer.ts';
 import { parseConvertArgs, runConvert } from './convert-command.ts';
+import { userPath } from './user-path.ts';
 
 const CFG: HeadsConfig = {
   F: 4,
@@ -41,7 +42,7 @@ describe('parseConvertArgs', () => {
       'ema',
       '--json',
     ]);
-    expect(options).toMatchObject({ in: 'a.pt', arch: 'draft', out: 'x.onnx', key: 'ema' });
+    expect(options).toMatchObject({ in: userPath('a.pt'), arch: 'draft', out: userPath('x.onnx'), key: 'ema' });
     expect(json).toBe(true);
   });
 });

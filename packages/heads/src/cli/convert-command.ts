@@ -6,6 +6,7 @@ import type { HeadsConfig } from '../heads-config.ts';
 import type { HeadArch } from '../model/head-parameters.ts';
 import { checkpointToOnnx } from '../checkpoint/checkpoint-to-onnx.ts';
 import { pickHeadsConfigFields } from '../checkpoint/infer-heads-config.ts';
+import { userPath } from './user-path.ts';
 import { loadCheckpoint } from '../checkpoint/load-checkpoint.ts';
 
 export const CONVERT_HELP = `heads convert — PyTorch / safetensors checkpoint of a reference head → ONNX, without Python
@@ -81,10 +82,10 @@ export function parseConvertArgs(args: string[]): { options: ConvertOptions; jso
     throw new RangeError(`--arch must be "main" or "draft", got "${values.arch}"`);
   return {
     options: {
-      in: values.in!,
+      in: userPath(values.in!),
       arch: values.arch,
-      out: values.out!,
-      config: values.config,
+      out: userPath(values.out!),
+      config: values.config === undefined ? undefined : userPath(values.config),
       key: values.key,
       prefix: values.prefix,
     },

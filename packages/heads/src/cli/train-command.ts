@@ -7,6 +7,7 @@ import { syntheticFeatureDataset } from '../testing/synthetic-feature-dataset.ts
 import { readFeatureDataset, type FeatureDataset } from '../train/feature-dataset.ts';
 import { trainHeads, type TrainHeadsResult } from '../train/train-heads.ts';
 import { numberFlag } from './parse-number-flag.ts';
+import { userPath } from './user-path.ts';
 
 export const TRAIN_HELP = `heads train — train the main head (teacher forcing) and the draft head (distilled to main greedy)
 
@@ -123,10 +124,10 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
   if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`--val must be in (0, 1), got "${v.val}"`);
   return {
     options: {
-      data: v.data,
+      data: v.data === undefined ? undefined : userPath(v.data),
       synthetic: v.synthetic === undefined ? undefined : numberFlag(v.synthetic, 'synthetic', 0, 'int', 2),
-      out: v.out,
-      config: v.config,
+      out: userPath(v.out),
+      config: v.config === undefined ? undefined : userPath(v.config),
       overrides: overrides as Partial<HeadsConfig>,
       mainEpochs: numberFlag(v['main-epochs'], 'main-epochs', 20),
       draftEpochs: numberFlag(v['draft-epochs'], 'draft-epochs', 20),
