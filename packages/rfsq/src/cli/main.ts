@@ -3,6 +3,7 @@ import { RfsqError } from '../errors/rfsq-error.ts';
 import { createProgressReporter } from '../train/progress-reporter.ts';
 import { validateTrainOptions } from '../train/train-options.ts';
 import { parseTrainArgs, TRAIN_HELP } from './train-command.ts';
+import { userPath } from './user-path.ts';
 
 // Commands load their heavy modules (TensorFlow.js, ONNX Runtime, h5wasm) only when they run,
 // after their arguments are checked, so --help and argument errors answer at once.
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(GENERATE_DEMOS_HELP);
         return 0;
       }
-      const result = await runGenerateDemos({ out: values.out ?? '', episodes: Number(values.episodes ?? 50), seed: Number(values.seed ?? 0) });
+      const result = await runGenerateDemos({ out: values.out === undefined ? '' : userPath(values.out), episodes: Number(values.episodes ?? 50), seed: Number(values.seed ?? 0) });
       print(result, values.json ?? false, `wrote ${result.episodes} episodes (${result.steps} steps) to ${result.file}`);
       return 0;
     }

@@ -3,6 +3,7 @@ import type { TfBackendName } from '../tf/select-tf-backend.ts';
 import type { TrainRfsqOptions } from '../train/train-options.ts';
 import { TRAIN_DEFAULTS } from '../train/train-options.ts';
 import type { RfsqVariant } from '../core/rfsq-config.ts';
+import { userPath } from './user-path.ts';
 
 export const TRAIN_HELP = `rfsq train — train an RFSQ action tokenizer and export it to ONNX
 
@@ -80,8 +81,8 @@ export function parseTrainArgs(argv: readonly string[]): { options: TrainRfsqOpt
   const levelList = values.levels === undefined ? d.levels : list(values.levels).map((s) => num(s, 'levels', NaN));
   const options: TrainRfsqOptions = {
     ...d,
-    data: list(values.data),
-    out: values.out ?? '',
+    data: list(values.data).map((p) => userPath(p)),
+    out: values.out === undefined ? '' : userPath(values.out),
     variant: (values.variant ?? d.variant) as RfsqVariant,
     layers: num(values.layers, 'layers', d.layers),
     levels: levelList,
