@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { arbAction } from '../testing/arbitraries.ts';
 import { createEmbeddedEnv, type EmbeddedEnv } from './embedded-env.ts';
 import { GEOMETRY } from './scene-geometry.ts';
+import { LIBERO_FRAME } from './libero-frame.ts';
 
 describe('EmbeddedEnv under arbitrary actions', () => {
   let env: EmbeddedEnv;
@@ -22,13 +23,16 @@ describe('EmbeddedEnv under arbitrary actions', () => {
         const { observation: o, reward } = await env.step(a);
         expect([...o.eePos, ...o.eeQuat, ...o.gripperQpos, reward].every(Number.isFinite)).toBe(true);
         for (let i = 0; i < 3; i++) {
-          expect(o.eePos[i]).toBeGreaterThan(min[i]! - 0.05);
-          expect(o.eePos[i]).toBeLessThan(max[i]! + 0.05);
+          // observations are in LIBERO's world frame, the workspace in the scene's
+          const p = o.eePos[i]! - LIBERO_FRAME.sceneOrigin[i]!;
+          expect(p).toBeGreaterThan(min[i]! - 0.05);
+          expect(p).toBeLessThan(max[i]! + 0.05);
         }
-        for (const q of o.gripperQpos) {
-          expect(q).toBeGreaterThan(-0.005);
-          expect(q).toBeLessThan(GEOMETRY.hand.fingerOpen + 0.005);
-        }
+        o.gripperQpos.forEach((q, f) => {
+          const slide = q * LIBERO_FRAME.fingerSigns[f]!;
+          expect(slide).toBeGreaterThan(-0.005);
+          expect(slide).toBeLessThan(GEOMETRY.hand.fingerOpen + 0.005);
+        });
       }
     },
   );

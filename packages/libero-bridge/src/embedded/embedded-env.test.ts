@@ -4,6 +4,7 @@ import { EmbeddedEnv, createEmbeddedEnv } from './embedded-env.ts';
 import { EMBEDDED_SPATIAL } from './embedded-spatial-suite.ts';
 import { drawInitState, validationInitState } from './init-states.ts';
 import { liveSimulationCount } from './simulation.ts';
+import { LIBERO_FRAME } from './libero-frame.ts';
 
 const episode = { suite: 'embedded_spatial', taskId: 3, initState: 7, seed: 0 };
 
@@ -33,8 +34,23 @@ describe('EmbeddedEnv', () => {
     const bottom = depth.data[31 * 48 + 24]!;
     expect(bottom).toBeGreaterThan(0.3);
     expect(bottom).toBeLessThan(2);
-    expect([...obs.gripperQpos].every((q) => q > 0.05)).toBe(true);
+    expect(obs.gripperQpos[0]).toBeGreaterThan(0.05); // LIBERO's signs: left +
+    expect(obs.gripperQpos[1]).toBeLessThan(-0.05); // right −
     expect([...obs.eeQuat]).toEqual([0, 0, 0, 1].map((v, i) => (i === 3 ? expect.closeTo(1, 3) : expect.closeTo(v, 3))));
+  });
+
+  it("observes in LIBERO's world frame: eePos z at reset 1.0–1.3 m (table top 0.9 m), fingers (+, −)", async () => {
+    for (const taskId of [0, 4, 9]) {
+      const obs = await env.reset({ ...episode, taskId });
+      expect(obs.eePos[2]).toBeGreaterThan(1.0);
+      expect(obs.eePos[2]).toBeLessThan(1.3);
+      expect(obs.gripperQpos[0]).toBeGreaterThan(0);
+      expect(obs.gripperQpos[1]).toBeLessThan(0);
+      // the privileged scene state keeps the scene's own frame (table top z = 0, slides >= 0)
+      const s = env.sceneState();
+      expect(obs.eePos[2]! - s.ee.pos[2]).toBeCloseTo(LIBERO_FRAME.sceneOrigin[2], 12);
+      expect([...obs.gripperQpos]).toEqual([s.fingers[0], -s.fingers[1]]);
+    }
   });
 
   it('renders upright and unmirrored: far rows on top, the cabinet (robot\'s left, +y) on the right', async () => {

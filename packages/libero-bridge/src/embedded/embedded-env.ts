@@ -9,6 +9,7 @@ import type { SceneState } from './scene-state.ts';
 import { CAMERA } from './scene-xml.ts';
 import { SpatialScene } from './spatial-scene.ts';
 import { isSuccess } from './success.ts';
+import { toLiberoFingers, toLiberoPosition } from './libero-frame.ts';
 
 const OBJ_CAMERA = 7;
 
@@ -119,7 +120,10 @@ export class EmbeddedEnv implements LiberoEnv {
     return { observation: this.observe(), reward: success ? 1 : 0, done: success, success };
   }
 
-  /** Privileged state of the current episode (for the scripted expert and tests). */
+  /**
+   * Privileged state of the current episode (for the scripted expert and tests), in the scene's
+   * own frame: table top at z = 0 and finger slides ≥ 0, unlike observations (LIBERO's frame).
+   */
   sceneState(): SceneState {
     if (!this.started) throw new BridgeError('EPISODE_NOT_STARTED', 'call reset before reading state', { subject: 'sceneState' });
     return this.open().state();
@@ -153,9 +157,10 @@ export class EmbeddedEnv implements LiberoEnv {
       agentviewRgb: view.rgb,
       ...(view.depth ? { agentviewDepth: view.depth } : {}),
       ...(this.wrist ? { eyeInHandRgb: this.wrist.render().rgb } : {}),
-      eePos: Float64Array.from(scene.eePos()),
+      // LIBERO's frame and signs (see libero-frame.ts); the scene and SceneState keep their own
+      eePos: toLiberoPosition(scene.eePos()),
       eeQuat: Float64Array.of(x, y, z, w),
-      gripperQpos: Float64Array.from(scene.fingers()),
+      gripperQpos: toLiberoFingers(scene.fingers()),
     };
     return obs;
   }

@@ -150,6 +150,18 @@ export function describeLiberoEnvContract(
     );
 
     it(
+      "observes in LIBERO's conventions: world-frame eePos (reset z 1.0–1.3 m, table top ≈ 0.9 m), fingers (left +, right −)",
+      async () => {
+        const obs = await env.reset(episode);
+        expect(obs.eePos[2]).toBeGreaterThan(1.0);
+        expect(obs.eePos[2]).toBeLessThan(1.3);
+        expect(obs.gripperQpos[0]).toBeGreaterThanOrEqual(0);
+        expect(obs.gripperQpos[1]).toBeLessThanOrEqual(0);
+      },
+      timeout,
+    );
+
+    it(
       'step returns an observation, a finite reward and boolean done/success',
       async () => {
         await env.reset(episode);
