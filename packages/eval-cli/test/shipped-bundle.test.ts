@@ -23,6 +23,9 @@ describe('the shipped embedded_spatial bundle', () => {
     expect(Object.keys(p.trainingSeconds)).toEqual(expect.arrayContaining(['demos', 'rfsq', 'policy']));
     expect(p.finalLosses).toBeDefined();
     expect(manifest.execution).toBeDefined();
+    // trained on the old embedded conventions, rebased exactly to LIBERO's (tools/rebase-bundle-proprio.ts)
+    expect(manifest.trainedOn).toMatchObject({ env: 'embedded', suite: 'embedded_spatial', conventions: 'libero' });
+    expect(manifest.trainedOn?.note).toMatch(/rebased/);
   });
 
   it('decodes a real observation: exact RSD gives baseline’s tokens, finite actions near the data range', async () => {

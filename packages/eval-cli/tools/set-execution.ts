@@ -38,6 +38,7 @@ const written = await writeBundle(
     tokenizer: m.tokenizer,
     backbone: m.backbone,
     execution,
+    ...(m.trainedOn === undefined ? {} : { trainedOn: m.trainedOn }),
     provenance: m.execution === undefined ? m.provenance : { ...m.provenance, executionHistory: [...((m.provenance.executionHistory as unknown[]) ?? []), m.execution] },
     models,
   },

@@ -95,6 +95,7 @@ export async function redistillDraft(
       tokenizer: manifest.tokenizer,
       backbone: manifest.backbone,
       execution: o.execution,
+      ...(manifest.trainedOn === undefined ? {} : { trainedOn: manifest.trainedOn }),
       provenance: {
         ...manifest.provenance,
         draftOnPolicy: { ...o.provenance, draftWidth: o.draftWidth, draftEpochs: o.draftEpochs, samples: o.N, draftVsMainGreedy: heads.report.draftVsMainGreedy },

@@ -33,6 +33,7 @@ describe('runTrainDefault (smoke config)', () => {
       const m = a.manifest;
       expect(m.backbone.image).toEqual({ height: SMOKE_CONFIG.imageSize, width: SMOKE_CONFIG.imageSize });
       expect(m.backbone.proprio).toEqual({ size: 5, fields: ['eePos', 'gripperQpos'] });
+      expect(m.trainedOn).toEqual({ env: 'embedded', suite: 'embedded_spatial', conventions: 'libero' });
       expect(m.dims).toMatchObject({
         C: 8,
         A: 7,

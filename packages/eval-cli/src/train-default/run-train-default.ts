@@ -16,6 +16,7 @@ import {
   type TrainReport,
 } from '@rsd/heads';
 import { randomHeadWeights } from '@rsd/heads/testing';
+import { EMBEDDED_SPATIAL_NAME } from '@rsd/libero-bridge';
 import { loadRfsqParams, RfsqTokenizer, selectTfBackend } from '@rsd/rfsq';
 import { createProgressReporter, trainRfsq, TRAIN_DEFAULTS } from '@rsd/rfsq/train';
 import { runDemoStage } from './demo-stage.ts';
@@ -252,6 +253,8 @@ export async function runTrainDefault(
           proprio: { size: PROPRIO_SIZE, fields: [...PROPRIO_FIELDS] },
         },
         execution: cfg.execution,
+        // demos are recorded from the embedded suite's observations, in LIBERO's conventions
+        trainedOn: { env: 'embedded', suite: EMBEDDED_SPATIAL_NAME, conventions: 'libero' },
         provenance: {
           pipeline: '@rsd/eval-cli train-default',
           commit: gitCommit(),
