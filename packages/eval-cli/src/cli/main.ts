@@ -51,12 +51,19 @@ async function main(argv: string[]): Promise<number> {
   return result.errors > 0 ? 3 : 0;
 }
 
+/** Exit codes: 0 ok, 1 internal error, 2 bad flags or bundle, 3 some episodes ended in error, 4 setup fault of the environment. */
+function exitCodeOf(code: string): number {
+  if (code === 'INVALID_FLAG' || code === 'MISSING_BUNDLE' || code === 'RESUME_MISMATCH') return 2;
+  if (code === 'SETUP_FAILED') return 4;
+  return 1;
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (EvalError.isInstance(error)) {
       console.error(`error [${error.code}]: ${error.message}`);
-      process.exit(error.code === 'INVALID_FLAG' || error.code === 'MISSING_BUNDLE' || error.code === 'RESUME_MISMATCH' ? 2 : 1);
+      process.exit(exitCodeOf(error.code));
     }
     console.error(error);
     process.exit(1);

@@ -9,6 +9,8 @@ export type EvalErrorCode =
   | 'POLICY_FAILED'
   | 'MODEL_LOAD_FAILED'
   | 'WORKER_FAILED'
+  /** The environment's setup failed (token, protocol version, LIBERO not loadable): the run stops. */
+  | 'SETUP_FAILED'
   | 'IO_ERROR';
 
 /**

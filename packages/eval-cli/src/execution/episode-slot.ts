@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LiberoEnv, RgbImage, SuiteInfo } from '@rsd/libero-bridge';
+import { isSetupFault, type LiberoEnv, type RgbImage, type SuiteInfo } from '@rsd/libero-bridge';
+import { setupFaultMessage } from '../env/setup-fault-message.ts';
 import { EvalError } from '../errors/eval-error.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { EpisodeJob } from '../protocol/episode-job.ts';
@@ -52,6 +53,9 @@ export class EpisodeSlot {
     } catch (error) {
       await this.#discard();
       if (isFatalSetupError(error)) throw error;
+      if (isSetupFault(error)) {
+        throw new EvalError('SETUP_FAILED', setupFaultMessage(error), { subject: error.code, cause: error });
+      }
       return setupErrorRecord(job, instruction, error);
     }
     const frames: { frame: RgbImage; step: number }[] = [];
@@ -101,7 +105,7 @@ export class EpisodeSlot {
   }
 }
 
-const FATAL_CODES: ReadonlySet<string> = new Set(['INVALID_FLAG', 'MISSING_BUNDLE', 'MODEL_LOAD_FAILED']);
+const FATAL_CODES: ReadonlySet<string> = new Set(['INVALID_FLAG', 'MISSING_BUNDLE', 'MODEL_LOAD_FAILED', 'SETUP_FAILED']);
 
 /**
  * Setup errors that no retry can fix (a wrong flag, a model that does not load, a caller mistake) end

@@ -83,8 +83,8 @@ export class WorkerPoolExecutor implements EpisodeExecutor {
           } else if (m.type === 'log') {
             this.#log(m.line);
           } else if (m.type === 'fatal') {
-            const code = m.code === 'INVALID_FLAG' || m.code === 'MISSING_BUNDLE' || m.code === 'MODEL_LOAD_FAILED' ? m.code : 'WORKER_FAILED';
-            fail(new EvalError(code, `worker ${index}: ${m.message}`, { subject: `worker ${index}` }));
+            const code = m.code === 'INVALID_FLAG' || m.code === 'MISSING_BUNDLE' || m.code === 'MODEL_LOAD_FAILED' || m.code === 'SETUP_FAILED' ? m.code : 'WORKER_FAILED';
+            fail(new EvalError(code, code === 'SETUP_FAILED' ? m.message : `worker ${index}: ${m.message}`, { subject: `worker ${index}` }));
           }
         });
         worker.on('error', (error) => onDeath(`worker thread ${index} crashed: ${error.message}`));
