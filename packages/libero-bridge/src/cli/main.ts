@@ -6,6 +6,7 @@ import { runBench } from './bench-command.ts';
 import { runDemos } from './demos-command.ts';
 import { runExpertEval } from './expert-eval-command.ts';
 import { runRender } from './render-command.ts';
+import { userPath } from './user-path.ts';
 
 const HELP: Record<string, string> = {
   demos: `usage: libero-bridge demos --suite embedded_spatial --episodes N --out DIR [flags]
@@ -88,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       {
         suite: values.suite ?? 'embedded_spatial',
         episodes: int('episodes', values.episodes, 50),
-        out: required('out', values.out),
+        out: userPath(required('out', values.out)),
         seed: int('seed', values.seed, 0),
         initOffset: int('init-offset', values['init-offset'], 0),
         imageSize: int('size', values.size, 128),
@@ -105,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await runRender({
       task: int('task', values.task),
       init: int('init', values.init, 0),
-      out: required('out', values.out),
+      out: userPath(required('out', values.out)),
       size: int('size', values.size, 256),
       eyeInHand: values['eye-in-hand'] ?? false,
     });
