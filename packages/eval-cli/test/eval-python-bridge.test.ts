@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawnPythonTcpServer, type PythonTcpServer } from '@rsd/libero-bridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEval } from '../src/commands/run-eval.ts';
+import { EvalError } from '../src/errors/eval-error.ts';
 import { readEpisodeLog } from '../src/results/episode-log.ts';
 import { collectProgress, STAND_IN_PYTHONPATH, tempDir, tinyBundle } from './fixtures.ts';
 
@@ -65,6 +66,44 @@ describe('eval through the Python bridge', () => {
     expect(res.total_errors).toBe(1);
     expect(res.total_episodes).toBe(2);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Errors (1)');
+  }, 120_000);
+
+  it('a wrong token stops the run before any episode: SETUP_FAILED naming RSD_LIBERO_TOKEN, no episode recorded', async () => {
+    const server = await spawnPythonTcpServer({ env: { PYTHONPATH: STAND_IN_PYTHONPATH }, token: 's3cret' });
+    const out = join(root, 'wrong-token');
+    const saved = process.env.RSD_LIBERO_TOKEN;
+    process.env.RSD_LIBERO_TOKEN = 'guess';
+    try {
+      const e = await runEval({ suite: 'libero_spatial', env: server.url, bundle, out, trials: '2', tasks: '0,1', maxSteps: '8' }, { progress: collectProgress() }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(EvalError.isInstance(e), String(e)).toBe(true);
+      expect((e as EvalError).code).toBe('SETUP_FAILED');
+      expect((e as EvalError).message).toMatch(/refused the token: set RSD_LIBERO_TOKEN/);
+      expect(readEpisodeLog(join(out, 'episodes.jsonl'))).toEqual([]);
+      expect(existsSync(join(out, 'results_baseline.json'))).toBe(false);
+    } finally {
+      await server.close();
+      if (saved === undefined) delete process.env.RSD_LIBERO_TOKEN;
+      else process.env.RSD_LIBERO_TOKEN = saved;
+    }
+  }, 120_000);
+
+  it('a server that cannot load LIBERO (its first-import config prompt) stops the run: SETUP_FAILED, no episode recorded', async () => {
+    const out = join(root, 'no-libero');
+    process.env.RSD_LIBERO_STAND_IN_IMPORT_ERROR = '1';
+    try {
+      const e = await runEval({ suite: 'libero_spatial', env: 'python', bundle, out, trials: '1', tasks: '0', maxSteps: '8', workers: '1' }, { progress: collectProgress() }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect((e as EvalError).code).toBe('SETUP_FAILED');
+      expect((e as EvalError).message).toMatch(/cannot load LIBERO.*EOFError.*LIBERO_CONFIG_PATH/);
+      expect(readEpisodeLog(join(out, 'episodes.jsonl'))).toEqual([]);
+    } finally {
+      delete process.env.RSD_LIBERO_STAND_IN_IMPORT_ERROR;
+    }
   }, 120_000);
 
   it('shards a run over two TCP servers and merges it into one report', async () => {
