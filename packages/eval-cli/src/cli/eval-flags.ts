@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { userPath } from './user-path.ts';
 import { EvalError } from '../errors/eval-error.ts';
 
 /** The `eval` command's flags as given on the command line (absent = not given). */
@@ -106,6 +107,11 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
   };
   for (const [key, value] of Object.entries(v)) {
     if (value !== undefined) out[rename[key] ?? key] = value as string | boolean;
+  }
+  // paths the user typed resolve against the folder they stood in, not packages/eval-cli
+  for (const key of ['bundle', 'out', 'resume']) {
+    const value = out[key];
+    if (typeof value === 'string') out[key] = userPath(value);
   }
   return out as EvalFlags;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { userPath } from './user-path.ts';
 import { EvalError } from '../errors/eval-error.ts';
 import { intFlag } from './int-flag.ts';
 import { TRAIN_DEFAULT_CONFIG } from '../train-default/train-default-config.ts';
@@ -72,9 +73,9 @@ export function parseRedistillFlags(argv: readonly string[]): RedistillCli {
   return {
     help: v.help === true,
     overwrite: v.overwrite === true,
-    ...(v.bundle === undefined ? {} : { bundle: v.bundle }),
-    ...(v.checkpoint === undefined ? {} : { checkpoint: v.checkpoint }),
-    ...(v.out === undefined ? {} : { out: v.out }),
+    ...(v.bundle === undefined ? {} : { bundle: userPath(v.bundle) }),
+    ...(v.checkpoint === undefined ? {} : { checkpoint: userPath(v.checkpoint) }),
+    ...(v.out === undefined ? {} : { out: userPath(v.out) }),
     episodes: int('episodes', v.episodes, 1, 20),
     draftWidth: int('draft-width', v['draft-width'], 1, d.draftWidth),
     draftEpochs: int('draft-epochs', v['draft-epochs'], 1, d.draftEpochs),

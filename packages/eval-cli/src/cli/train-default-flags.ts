@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { userPath } from './user-path.ts';
 import { EvalError } from '../errors/eval-error.ts';
 import { intFlag } from './int-flag.ts';
 import { SMOKE_CONFIG, TRAIN_DEFAULT_CONFIG, type TrainDefaultConfig } from '../train-default/train-default-config.ts';
@@ -105,8 +106,8 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
     help: parsed.help === true,
     json: parsed.json === true,
     overwrite: parsed.overwrite === true,
-    ...(parsed.out === undefined ? {} : { out: parsed.out }),
-    ...(parsed.work === undefined ? {} : { work: parsed.work }),
+    ...(parsed.out === undefined ? {} : { out: userPath(parsed.out) }),
+    ...(parsed.work === undefined ? {} : { work: userPath(parsed.work) }),
     config,
   };
 }
