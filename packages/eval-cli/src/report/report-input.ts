@@ -18,6 +18,7 @@ export interface ReportInput {
   readonly records: readonly EpisodeRecord[];
 }
 
-export const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+/** A rate as a percentage; null (no finished episode: no rate) is "–", never 0 %. */
+export const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)} %`);
 export const ms = (v: number | undefined | null) => (v === undefined || v === null ? '–' : `${v.toFixed(2)} ms`);
 export const times = (v: number | null) => (v === null ? '–' : `${v.toFixed(2)}×`);

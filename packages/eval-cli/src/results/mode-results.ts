@@ -7,8 +7,8 @@ import { summarizeLatency, type LatencySummary } from './latency-summary.ts';
 export interface TaskResult {
   readonly task_id: number;
   readonly task_description: string;
-  /** successes / episodes; episodes ended in `error` are not counted (see `errors`). */
-  readonly success_rate: number;
+  /** successes / episodes; episodes ended in `error` are not counted (see `errors`). null when no episode finished. */
+  readonly success_rate: number | null;
   readonly successes: number;
   readonly episodes: number;
   readonly errors: number;
@@ -33,7 +33,8 @@ export interface ModeResults {
   readonly use_speculative_decoding: boolean;
   readonly total_episodes: number;
   readonly total_successes: number;
-  readonly final_success_rate: number;
+  /** total_successes / total_episodes; null (not 0) when no episode finished, e.g. every one ended in error. */
+  readonly final_success_rate: number | null;
   readonly avg_inference_time_ms: number;
   readonly rsd_stats: RsdStats;
   readonly task_results: readonly TaskResult[];
@@ -66,7 +67,7 @@ export function buildModeResults(
     return {
       task_id: t.id,
       task_description: t.description,
-      success_rate: ratio(successes, done.length),
+      success_rate: done.length === 0 ? null : successes / done.length,
       successes,
       episodes: done.length,
       errors: rs.length - done.length,
@@ -90,7 +91,7 @@ export function buildModeResults(
     use_speculative_decoding: mode === 'rsd',
     total_episodes: ok.length,
     total_successes: successes,
-    final_success_rate: ratio(successes, ok.length),
+    final_success_rate: ok.length === 0 ? null : successes / ok.length,
     avg_inference_time_ms: latency?.mean ?? 0,
     rsd_stats: {
       draft_acceptance_rate: ratio(sum((r) => r.acceptance.fully_accepted), proposed),

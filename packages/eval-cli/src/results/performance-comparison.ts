@@ -33,7 +33,8 @@ export interface PerformanceComparison {
 }
 
 interface ModeSummary {
-  readonly success_rate: number;
+  /** null when the mode has no finished episode. */
+  readonly success_rate: number | null;
   readonly inference_time_ms: ModeResults['inference_time_ms'];
   readonly stage_ms_mean: EpisodeStageMs | null;
   readonly episodes: number;
