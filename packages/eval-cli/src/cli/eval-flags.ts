@@ -18,6 +18,7 @@ export interface EvalFlags {
   readonly executeSteps?: string;
   readonly ensemble?: string;
   readonly initStates?: string;
+  readonly renderSize?: string;
   readonly workers?: string;
   readonly out?: string;
   readonly resume?: string;
@@ -51,6 +52,9 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
                           weighted exp(-decay*i) (default: the bundle's execution.ensemble, else none)
   --init-states <s>       fixed (default): the suite's evaluation states | validation: 50 held-out
                           states per task from the training distribution, for tuning (embedded)
+  --render-size <n>       the environment renders n x n and each image is resized to the bundle's
+                          input (area average when shrinking, bilinear when enlarging; recorded
+                          in run.json and the report). Default: render at the bundle's input size
   --workers <n>           worker threads, each with its own env and engine (default: cores)
   --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
   --out <dir>             output folder (default results/<suite>-<timestamp>)
@@ -84,6 +88,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
         'execute-steps': { type: 'string' },
         ensemble: { type: 'string' },
         'init-states': { type: 'string' },
+        'render-size': { type: 'string' },
         workers: { type: 'string' },
         threads: { type: 'string' },
         out: { type: 'string' },
@@ -104,6 +109,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
     'wait-steps': 'waitSteps',
     'execute-steps': 'executeSteps',
     'init-states': 'initStates',
+    'render-size': 'renderSize',
   };
   for (const [key, value] of Object.entries(v)) {
     if (value !== undefined) out[rename[key] ?? key] = value as string | boolean;

@@ -31,7 +31,7 @@ export function writeOutputs(outDir: string, run: RunManifest, records: readonly
   if (baseline !== null) writeJsonAtomic(join(outDir, 'results_baseline.json'), baseline);
   if (rsd !== null) writeJsonAtomic(join(outDir, 'results_rsd.json'), rsd);
   writeJsonAtomic(join(outDir, 'performance_comparison.json'), comparison);
-  const input: ReportInput = { identity: id, env: run.env, bundleDir: run.bundleDir, bundleName: run.bundleName, startedAt: run.startedAt, baseline, rsd, comparison, records };
+  const input: ReportInput = { identity: id, env: run.env, bundleDir: run.bundleDir, bundleName: run.bundleName, startedAt: run.startedAt, notes: run.notes ?? [], baseline, rsd, comparison, records };
   writeFileAtomic(join(outDir, 'report.md'), reportMarkdown(input));
   writeFileAtomic(join(outDir, 'report.html'), reportHtml(input));
   return { baseline, rsd, comparison };

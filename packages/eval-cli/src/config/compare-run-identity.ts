@@ -16,6 +16,7 @@ const FLAG_OF: Record<keyof RunIdentity, string> = {
   executeSteps: '--execute-steps',
   ensemble: '--ensemble',
   initStates: '--init-states',
+  renderSize: '--render-size',
 };
 
 /**

@@ -29,6 +29,8 @@ export interface RunIdentity {
   readonly ensemble: string;
   /** `fixed`: the suite's evaluation states; `validation`: held-out training-distribution states (embedded only). */
   readonly initStates: 'fixed' | 'validation';
+  /** `--render-size`: the environment renders n × n, resized to the bundle's input; absent = the bundle's size. */
+  readonly renderSize?: number;
 }
 
 /** A validated evaluation config: the identity plus how to run it. */
@@ -61,5 +63,6 @@ export function runIdentityOf(config: RunIdentity): RunIdentity {
     executeSteps: config.executeSteps,
     ensemble: config.ensemble,
     initStates: config.initStates,
+    ...(config.renderSize === undefined ? {} : { renderSize: config.renderSize }),
   };
 }

@@ -110,6 +110,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   if (flags.resume !== undefined && flags.out !== undefined && resolve(ctx.cwd, flags.out) !== outDir) {
     throw bad('out', '--out and --resume name different folders; --resume writes into the folder it resumes');
   }
+  const renderSize = int(flags.renderSize, 'render-size', 8, 4096) ?? saved?.identity.renderSize;
   const identity: RunIdentity = {
     suite,
     envKind: env.kind === 'embedded' ? 'embedded' : 'python',
@@ -125,6 +126,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
     executeSteps,
     ensemble,
     initStates,
+    ...(renderSize === undefined ? {} : { renderSize }),
   };
   const config: EvalConfig = { ...identity, env, bundleDir, workers, outDir, video, json: flags.json === true, intraOpThreads };
   return { config, bundle };

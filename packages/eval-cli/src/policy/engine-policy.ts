@@ -1,6 +1,7 @@
 import type { Acceptance, RsdEngine } from '@rsd/rsd-engine';
 import { EvalError } from '../errors/eval-error.ts';
 import { proprioVector } from './observation-input.ts';
+import { resizeRgb } from './resize-rgb.ts';
 import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
 
 /** What the policy uses of an engine (a wrapper, e.g. one that records features, can stand in). */
@@ -17,19 +18,26 @@ export class EnginePolicy implements Policy {
   readonly #engine: PolicyEngine;
   readonly #acceptance: Acceptance;
   readonly #draftLayers: number | undefined;
+  readonly #resizeImages: boolean;
   #closed = false;
 
-  constructor(engine: PolicyEngine, options: { readonly acceptance: Acceptance; readonly draftLayers?: number }) {
+  /**
+   * `resizeImages`: bring images of another size to the backbone's input with `resizeRgb`
+   * (`--render-size`, recorded by the run); without it a size mismatch is an error.
+   */
+  constructor(engine: PolicyEngine, options: { readonly acceptance: Acceptance; readonly draftLayers?: number; readonly resizeImages?: boolean }) {
     this.#engine = engine;
     this.#acceptance = options.acceptance;
     this.#draftLayers = options.draftLayers;
+    this.#resizeImages = options.resizeImages === true;
   }
 
   async act(request: PolicyRequest): Promise<PolicyChunk> {
     if (this.#closed) throw new EvalError('POLICY_FAILED', 'the policy is closed');
     const m = this.#engine.manifest;
     const { C, A, H, L } = m.dims;
-    const image = request.observation.agentviewRgb;
+    const rendered = request.observation.agentviewRgb;
+    const image = this.#resizeImages ? resizeRgb(rendered, m.backbone.image.width, m.backbone.image.height) : rendered;
     if (image.width !== m.backbone.image.width || image.height !== m.backbone.image.height) {
       throw new EvalError(
         'POLICY_FAILED',

@@ -7,6 +7,8 @@ export async function loadEnginePolicy(options: {
   readonly acceptance: string;
   readonly draftLayers: number | undefined;
   readonly intraOpThreads: number;
+  /** Resize images of another size to the backbone's input (see EnginePolicy). */
+  readonly resizeImages?: boolean;
   readonly log?: (line: string) => void;
 }): Promise<EnginePolicy> {
   const engine = await loadEngine(options.bundleDir, {
@@ -16,6 +18,7 @@ export async function loadEnginePolicy(options: {
   });
   const policy = new EnginePolicy(engine, {
     acceptance: parseAcceptance(options.acceptance),
+    resizeImages: options.resizeImages === true,
     ...(options.draftLayers === undefined ? {} : { draftLayers: options.draftLayers }),
   });
   try {

@@ -104,6 +104,7 @@ small{color:#666}.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{border
 </style></head><body>
 <h1>RSD evaluation: ${e(id.suite)}</h1>
 <p>Started ${e(input.startedAt)} · env <code>${e(input.env)}</code> · bundle <code>${e(input.bundleName ?? '')}</code> (<code>${e(input.bundleDir)}</code>) · acceptance <code>${e(id.acceptance)}</code> · ${id.trials} trials × ${id.tasks.length} tasks · seed ${id.seed} · max steps ${id.maxSteps} · wait ${id.waitSteps} · execute ${id.executeSteps} · ensemble <code>${e(id.ensemble ?? 'none')}</code>${id.initStates === 'validation' ? ' · <strong>validation initial states</strong> (not the evaluation states)' : ''}</p>
+${(input.notes ?? []).map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 <h2>Overall</h2>
 <table><tr><th>mode</th><th>success rate [Wilson 95 %]</th><th>successes</th><th>errors</th><th>mean</th><th>p50</th><th>p95</th></tr>
 ${row('baseline', baseline)}

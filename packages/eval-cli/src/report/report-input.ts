@@ -12,6 +12,8 @@ export interface ReportInput {
   readonly bundleName: string | undefined;
   /** When the run was first started (ISO 8601). */
   readonly startedAt: string;
+  /** run.json `notes`: the render size and resize, a bundle trained elsewhere. */
+  readonly notes?: readonly string[];
   readonly baseline: ModeResults | null;
   readonly rsd: ModeResults | null;
   readonly comparison: PerformanceComparison;

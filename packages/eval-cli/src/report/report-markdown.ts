@@ -17,6 +17,8 @@ export function reportMarkdown(input: ReportInput): string {
       `max steps ${id.maxSteps} · wait ${id.waitSteps} · policy call every ${id.executeSteps} steps · ensemble ${id.ensemble ?? 'none'}${id.initStates === 'validation' ? ' · **validation initial states** (not the evaluation states)' : ''}`,
     '',
   );
+  for (const note of input.notes ?? []) lines.push(`- ${note}`);
+  if ((input.notes ?? []).length > 0) lines.push('');
   lines.push('## Overall', '');
   lines.push('| mode | success rate [Wilson 95 %] | successes | errors | mean | p50 | p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
   lines.push(modeRow('baseline', baseline), modeRow('rsd', rsd), '');

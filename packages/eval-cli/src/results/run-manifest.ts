@@ -15,6 +15,8 @@ export interface RunManifest {
   /** `name` of the bundle's manifest. */
   readonly bundleName?: string;
   readonly startedAt: string;
+  /** What the run did that a reader must know: the render size and resize, a bundle trained elsewhere. */
+  readonly notes?: readonly string[];
 }
 
 /** Reads `<dir>/run.json`; a missing or malformed file is INVALID_FLAG naming it. */
