@@ -38,7 +38,8 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --env <where>           embedded (default) | python (spawn the bridge's server per worker)
                           | tcp://host:port[,tcp://host2:port2...] (shard over servers)
   --bundle <dir>          model bundle (default: the shipped models/embedded_spatial)
-  --mode <m>              both (default) | baseline | rsd
+  --mode <m>              both (= baseline,rsd; default) | all (= baseline,rsd,jacobi) | a list, e.g. baseline,jacobi
+                          (jacobi: Jacobi verification without a draft; default baseline,jacobi for a bundle without draft.onnx)
   --acceptance <rule>     exact (default) | relaxed:<t>[,<t1>...] | sample:<T>:<seed>
   --draft-layers <k>      draft layers per proposal (default: the bundle's k)
   --trials <n>            episodes per task, initial states 0..n-1 (default 50)
@@ -59,7 +60,9 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
   --out <dir>             output folder (default results/<suite>-<timestamp>)
   --resume <dir>          continue a run: finished episodes are kept, the rest is run
-  --video <n>             GIF rollouts of the first n trials of each task and mode (default 0)
+  --video <v>             rollout GIFs under videos/: highlights (default: the first success and first
+                          failure of each task and mode, shown in report.html) | <n>: the first n
+                          trials of each task and mode | none
   --json                  print the final summary as JSON on stdout
   -h, --help              this text
 

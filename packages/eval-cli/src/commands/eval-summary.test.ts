@@ -9,10 +9,10 @@ describe('evalSummary', () => {
   const ctx = { suite: 'embedded_spatial', acceptance: 'exact', tasks: [{ id: 0, description: 'x' }] };
   const baseline = buildModeResults('baseline', records, ctx);
   const rsd = buildModeResults('rsd', records, ctx);
-  const comparison = buildPerformanceComparison(baseline, rsd, records, ctx);
+  const comparison = buildPerformanceComparison({ baseline, rsd, jacobi: null }, records, ctx);
 
   it('is one JSON object with both modes, speedup and counts', () => {
-    const s = evalSummary({ baseline, rsd, comparison, outDir: '/r', ran: 2, skipped: 0, errors: 0 });
+    const s = evalSummary({ baseline, rsd, jacobi: null, comparison, outDir: '/r', ran: 2, skipped: 0, errors: 0 });
     expect(JSON.parse(JSON.stringify(s))).toEqual({
       out_dir: '/r',
       episodes_run: 2,
@@ -24,13 +24,28 @@ describe('evalSummary', () => {
       rsd_ms: 2,
       speedup: 2,
       draft_acceptance_rate: 0,
+      jacobi_success_rate: null,
+      jacobi_ms: null,
+      jacobi_speedup: null,
     });
     expect(formatEvalSummary(s)).toContain('speedup 2.00x');
+    expect(formatEvalSummary(s)).not.toContain('jacobi');
   });
 
   it('uses null for a mode that did not run', () => {
-    const s = evalSummary({ baseline, rsd: null, comparison: buildPerformanceComparison(baseline, null, records, ctx), outDir: '/r', ran: 1, skipped: 0, errors: 0 });
+    const s = evalSummary({ baseline, rsd: null, jacobi: null, comparison: buildPerformanceComparison({ baseline, rsd: null, jacobi: null }, records, ctx), outDir: '/r', ran: 1, skipped: 0, errors: 0 });
     expect(s).toMatchObject({ rsd_success_rate: null, rsd_ms: null, speedup: null, draft_acceptance_rate: null });
     expect(formatEvalSummary(s)).toContain('rsd –');
+  });
+
+  it('adds Jacobi, when it ran, with its own speedup over baseline', () => {
+    const recs = [...records, fakeRecord({ mode: 'jacobi', inference_ms: [1], success: true })];
+    const jacobi = buildModeResults('jacobi', recs, ctx);
+    const c = buildPerformanceComparison({ baseline, rsd, jacobi }, recs, ctx);
+    const s = evalSummary({ baseline, rsd, jacobi, comparison: c, outDir: '/r', ran: 3, skipped: 0, errors: 0 });
+    expect(s).toMatchObject({ jacobi_success_rate: 1, jacobi_ms: 1, jacobi_speedup: 4 });
+    expect(c.rsd_vs_jacobi?.speedup).toBe(0.5);
+    expect(c.jacobi_vs_baseline?.paired).toMatchObject({ episodes: 1, both_success: 1 });
+    expect(formatEvalSummary(s)).toContain('jacobi (no draft): success 100.0%, speedup 4.00x');
   });
 });

@@ -12,6 +12,10 @@ export interface EvalSummary {
   readonly rsd_ms: number | null;
   readonly speedup: number | null;
   readonly draft_acceptance_rate: number | null;
+  readonly jacobi_success_rate: number | null;
+  readonly jacobi_ms: number | null;
+  /** Baseline / Jacobi mean inference time. */
+  readonly jacobi_speedup: number | null;
 }
 
 export function evalSummary(result: EvalResult): EvalSummary {
@@ -26,6 +30,9 @@ export function evalSummary(result: EvalResult): EvalSummary {
     rsd_ms: result.rsd?.inference_time_ms?.mean ?? null,
     speedup: result.comparison.speedup,
     draft_acceptance_rate: result.rsd?.rsd_stats.draft_acceptance_rate ?? null,
+    jacobi_success_rate: result.jacobi?.final_success_rate ?? null,
+    jacobi_ms: result.jacobi?.inference_time_ms?.mean ?? null,
+    jacobi_speedup: result.comparison.jacobi_vs_baseline?.speedup ?? null,
   };
 }
 
@@ -36,6 +43,9 @@ export function formatEvalSummary(s: EvalSummary): string {
     `done: ${s.episodes_run} episodes run, ${s.episodes_skipped} kept from before, ${s.errors} errors\n` +
     `success: baseline ${pct(s.baseline_success_rate)}, rsd ${pct(s.rsd_success_rate)}; ` +
     `speedup ${s.speedup === null ? '–' : `${s.speedup.toFixed(2)}x`}, draft acceptance ${pct(s.draft_acceptance_rate)}\n` +
+    (s.jacobi_success_rate === null && s.jacobi_ms === null
+      ? ''
+      : `jacobi (no draft): success ${pct(s.jacobi_success_rate)}, speedup ${s.jacobi_speedup === null ? '–' : `${s.jacobi_speedup.toFixed(2)}x`}\n`) +
     `report: ${s.out_dir}/report.html`
   );
 }

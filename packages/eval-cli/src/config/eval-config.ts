@@ -1,7 +1,13 @@
 import type { EnvSpec } from '../env/env-spec.ts';
 
-/** Which decoder(s) an evaluation runs. */
-export type EvalMode = 'baseline' | 'rsd';
+/**
+ * Which decoder(s) an evaluation runs: `baseline` (main head alone, L passes), `rsd` (draft +
+ * Jacobi verification) and `jacobi` (Jacobi verification without a draft).
+ */
+export type EvalMode = 'baseline' | 'rsd' | 'jacobi';
+
+/** Every mode, in the order reports list them. */
+export const EVAL_MODES: readonly EvalMode[] = ['baseline', 'rsd', 'jacobi'];
 
 /**
  * Everything that determines the episodes' outcomes. Two runs with equal configs produce the
@@ -41,6 +47,8 @@ export interface EvalConfig extends RunIdentity {
   readonly outDir: string;
   /** Videos recorded per task and mode (the first `video` trials). */
   readonly video: number;
+  /** `--video highlights` (the default): GIFs of the first success and first failure of each task and mode. */
+  readonly highlights?: boolean;
   readonly json: boolean;
   /** ONNX Runtime threads per worker's engine. */
   readonly intraOpThreads: number;

@@ -26,6 +26,18 @@ const code = (f: () => unknown) => {
 };
 
 describe('resolveEvalConfig', () => {
+  it('--mode: both, all, or a list of modes in report order; rsd is refused for a bundle without a draft', async () => {
+    expect(resolve({}).modes).toEqual(['baseline', 'rsd']);
+    expect(resolve({ mode: 'both' }).modes).toEqual(['baseline', 'rsd']);
+    expect(resolve({ mode: 'all' }).modes).toEqual(['baseline', 'rsd', 'jacobi']);
+    expect(resolve({ mode: 'jacobi,baseline' }).modes).toEqual(['baseline', 'jacobi']);
+    expect(resolve({ mode: 'rsd' }).modes).toEqual(['rsd']);
+    expect(code(() => resolve({ mode: 'fast' }))).toBe('INVALID_FLAG:mode');
+    const noDraft = (await writeRandomBundle(join(root, 'bundle-no-draft'), { dims: { C: 8, A: 7, H: 3, L: 4, K: 5, F: 8, k: 0 }, seed: 1 })).dir;
+    expect(resolve({ bundle: noDraft }).modes).toEqual(['baseline', 'jacobi']);
+    expect(code(() => resolve({ bundle: noDraft, mode: 'both' }))).toBe('INVALID_FLAG:mode');
+  });
+
   it('takes execute steps and ensemble from the flags, else from the bundle\'s execution block', async () => {
     expect(resolve({ ensemble: 'temporal:0.1', executeSteps: '1' })).toMatchObject({ ensemble: 'temporal:0.1', executeSteps: 1 });
     expect(code(() => resolve({ ensemble: 'temporal:-2' }))).toBe('INVALID_FLAG:ensemble');

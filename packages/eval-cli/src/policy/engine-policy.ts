@@ -10,8 +10,8 @@ export type PolicyEngine = Pick<RsdEngine, 'manifest' | 'predict' | 'resetStatis
 /**
  * The policy of an RSD engine: the agent-view image (which must already have the backbone's
  * input size: environments are created with the bundle's camera size, nothing is resized), the
- * instruction and the proprio fields the bundle lists → one chunk decoded in `baseline` or `rsd`
- * mode. Under `sample` acceptance each call's seed comes from the request, so a chunk depends on
+ * instruction and the proprio fields the bundle lists → one chunk decoded in `baseline`, `rsd` or
+ * `jacobi` mode. Under `sample` acceptance each call's seed comes from the request, so a chunk depends on
  * (episode, mode, call) only, never on which episodes the engine decoded before.
  */
 export class EnginePolicy implements Policy {
@@ -74,6 +74,9 @@ export class EnginePolicy implements Policy {
         rejected: s.rejected,
         mainPasses: s.mainPasses,
         draftPasses: s.draftPasses,
+        layersDecidedPerPass: s.layersDecidedPerPass[0] ?? [],
+        maxPositionRejections: s.maxPositionRejections[0] ?? 0,
+        layerChecks: { draft: s.layerChecks.draft, main: s.layerChecks.main },
         timings: {
           backboneMs: s.timings.backboneMs,
           draftMs: s.timings.draftMs,
@@ -95,7 +98,7 @@ export class EnginePolicy implements Policy {
     const { width, height } = m.backbone.image;
     const images = [{ width, height, data: new Uint8Array(width * height * 3) }];
     const proprio = m.backbone.proprio === undefined ? {} : { proprio: [new Float32Array(m.backbone.proprio.size)] };
-    for (const mode of ['baseline', 'rsd'] as const) {
+    for (const mode of this.#engine.manifest.dims.k > 0 ? (['baseline', 'rsd', 'jacobi'] as const) : (['baseline', 'jacobi'] as const)) {
       await this.#engine.predict({ images, instructions: ['warm up'], ...proprio }, { mode, acceptance: { kind: 'exact' }, ...(this.#draftLayers === undefined ? {} : { draftLayers: this.#draftLayers }) });
     }
     this.#engine.resetStatistics();

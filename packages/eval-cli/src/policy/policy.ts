@@ -22,7 +22,21 @@ export interface PolicyCallStats {
   readonly rejected: number;
   readonly mainPasses: number;
   readonly draftPasses: number;
+  /** Layers decided by each main pass, in order (sums to L). */
+  readonly layersDecidedPerPass: readonly number[];
+  /** The most rejections a single position (c, h) had over all layers and passes. */
+  readonly maxPositionRejections: number;
+  /** Checked and kept tokens and layers per layer [L], draft-proposed and main-proposed apart. */
+  readonly layerChecks: { readonly draft: LayerCheckCounts; readonly main: LayerCheckCounts };
   readonly timings: StageTimings;
+}
+
+/** Checked / kept counts per layer, each float [L] (as `@rsd/rsd-engine` reports them). */
+export interface LayerCheckCounts {
+  readonly tokensChecked: readonly number[];
+  readonly tokensKept: readonly number[];
+  readonly layersChecked: readonly number[];
+  readonly layersKept: readonly number[];
 }
 
 /** What the policy is asked for: one chunk of actions. */

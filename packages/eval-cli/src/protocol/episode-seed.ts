@@ -1,3 +1,4 @@
+import type { EvalMode } from '../config/eval-config.ts';
 /** 32-bit avalanche mix (murmur3's finaliser). */
 function mix32(h: number): number {
   h ^= h >>> 16;
@@ -24,6 +25,7 @@ export function episodeSeed(baseSeed: number, taskId: number, trial: number): nu
  * Seed of the policy's n-th call within an episode in one mode (used by `sample` acceptance):
  * distinct per (episode, mode, call), so no two calls share a random stream.
  */
-export function callSeed(seed: number, mode: 'baseline' | 'rsd', callIndex: number): number {
-  return mix32(mix32(seed ^ (mode === 'rsd' ? 0x5bd1e995 : 0x1b873593)) ^ mix32(callIndex + 0x51ed27)) & 0x7fffffff;
+export function callSeed(seed: number, mode: EvalMode, callIndex: number): number {
+  const salt = mode === 'rsd' ? 0x5bd1e995 : mode === 'jacobi' ? 0x27d4eb2f : 0x1b873593;
+  return mix32(mix32(seed ^ salt) ^ mix32(callIndex + 0x51ed27)) & 0x7fffffff;
 }

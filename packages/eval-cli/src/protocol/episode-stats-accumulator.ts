@@ -1,5 +1,33 @@
-import type { PolicyCallStats } from '../policy/policy.ts';
-import type { EpisodeAcceptance, EpisodeStageMs } from '../results/episode-record.ts';
+import type { LayerCheckCounts, PolicyCallStats } from '../policy/policy.ts';
+import type { EpisodeAcceptance, EpisodeStageMs, SourceCheckCounts } from '../results/episode-record.ts';
+
+/** Adds `v` into `into` element-wise, growing it as needed. */
+function addInto(into: number[], v: readonly number[]): void {
+  v.forEach((x, i) => (into[i] = (into[i] ?? 0) + x));
+}
+
+function bump(h: number[], i: number): void {
+  while (h.length <= i) h.push(0);
+  h[i]! += 1;
+}
+
+class SourceSums {
+  readonly tokensChecked: number[] = [];
+  readonly tokensKept: number[] = [];
+  readonly layersChecked: number[] = [];
+  readonly layersKept: number[] = [];
+
+  add(c: LayerCheckCounts): void {
+    addInto(this.tokensChecked, c.tokensChecked);
+    addInto(this.tokensKept, c.tokensKept);
+    addInto(this.layersChecked, c.layersChecked);
+    addInto(this.layersKept, c.layersKept);
+  }
+
+  toRecord(): SourceCheckCounts {
+    return { tokens_checked: [...this.tokensChecked], tokens_kept: [...this.tokensKept], layers_checked: [...this.layersChecked], layers_kept: [...this.layersKept] };
+  }
+}
 
 /** Sums the per-call statistics of one episode. */
 export class EpisodeStatsAccumulator {
@@ -12,6 +40,11 @@ export class EpisodeStatsAccumulator {
   #main = 0;
   #draft = 0;
   readonly #histogram: number[] = [];
+  readonly #passes: number[] = [];
+  readonly #decidedByPass: number[] = [];
+  readonly #maxRejections: number[] = [];
+  readonly #draftChecks = new SourceSums();
+  readonly #mainChecks = new SourceSums();
   readonly #stage = { backbone: 0, draft: 0, verify: 0, autoregressive: 0, decode: 0, total: 0 };
 
   /** Adds one call: its measured wall time (ms) and the policy's statistics. */
@@ -26,6 +59,11 @@ export class EpisodeStatsAccumulator {
     this.#draft += s.draftPasses;
     while (this.#histogram.length <= s.acceptedLayers) this.#histogram.push(0);
     this.#histogram[s.acceptedLayers]! += 1;
+    bump(this.#passes, s.mainPasses);
+    addInto(this.#decidedByPass, s.layersDecidedPerPass);
+    bump(this.#maxRejections, s.maxPositionRejections);
+    this.#draftChecks.add(s.layerChecks.draft);
+    this.#mainChecks.add(s.layerChecks.main);
     const t = s.timings;
     this.#stage.backbone += t.backboneMs;
     this.#stage.draft += t.draftMs;
@@ -47,6 +85,10 @@ export class EpisodeStatsAccumulator {
         main_passes: this.#main,
         draft_passes: this.#draft,
         accepted_histogram: [...this.#histogram],
+        pass_histogram: [...this.#passes],
+        decided_by_pass: [...this.#decidedByPass],
+        max_rejections_histogram: [...this.#maxRejections],
+        layer_checks: { draft: this.#draftChecks.toRecord(), main: this.#mainChecks.toRecord() },
       },
       stage_ms: { ...this.#stage },
     };

@@ -16,8 +16,11 @@ export interface ReportInput {
   readonly notes?: readonly string[];
   readonly baseline: ModeResults | null;
   readonly rsd: ModeResults | null;
+  readonly jacobi: ModeResults | null;
   readonly comparison: PerformanceComparison;
   readonly records: readonly EpisodeRecord[];
+  /** The bytes of videos/<name> (rollout GIFs the HTML report embeds), undefined when absent. */
+  readonly readVideo?: (name: string) => Uint8Array | undefined;
 }
 
 /** A rate as a percentage; null (no finished episode: no rate) is "–", never 0 %. */

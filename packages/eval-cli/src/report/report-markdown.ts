@@ -1,5 +1,12 @@
 import type { ModeResults } from '../results/mode-results.ts';
+import type { ModeComparison } from '../results/performance-comparison.ts';
+import { depthTables, tableMarkdown } from './depth-tables.ts';
 import { ms, pct, times, type ReportInput } from './report-input.ts';
+
+const speedupRow = (name: string, c: ModeComparison) => {
+  const s = c.speedup_by_stage;
+  return `| ${name} | ${times(c.speedup)} | ${times(c.speedup_p50)} | ${times(c.speedup_p95)} | ${times(s.backbone)} | ${times(s.decoding)} | ${times(s.decode)} | ${times(s.total)} |`;
+};
 
 const modeRow = (name: string, m: ModeResults | null) =>
   m === null
@@ -8,7 +15,8 @@ const modeRow = (name: string, m: ModeResults | null) =>
 
 /** `report.md`: the run's config, overall and per-task results, speedup, acceptance, errors. */
 export function reportMarkdown(input: ReportInput): string {
-  const { identity: id, baseline, rsd, comparison: c } = input;
+  const { identity: id, baseline, rsd, jacobi, comparison: c } = input;
+  const ranJacobi = id.modes.includes('jacobi');
   const lines: string[] = [];
   lines.push(`# RSD evaluation: ${id.suite}`, '');
   lines.push(
@@ -21,12 +29,14 @@ export function reportMarkdown(input: ReportInput): string {
   if ((input.notes ?? []).length > 0) lines.push('');
   lines.push('## Overall', '');
   lines.push('| mode | success rate [Wilson 95 %] | successes | errors | mean | p50 | p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
-  lines.push(modeRow('baseline', baseline), modeRow('rsd', rsd), '');
+  lines.push(modeRow('baseline', baseline), modeRow('rsd', rsd), ...(ranJacobi ? [modeRow('jacobi', jacobi)] : []), '');
   lines.push('Inference time is the wall time of one policy call (backbone + decoding + RFSQ decode). Episodes that ended in `error` are not counted in the success rate; they are listed below.', '');
   lines.push('## Speedup', '');
-  lines.push(`| overall (mean) | p50 | p95 | backbone | decoding (draft + verify + AR) | RFSQ decode | engine total |`, '| --- | --- | --- | --- | --- | --- | --- |');
-  const s = c.speedup_by_stage;
-  lines.push(`| ${times(c.speedup)} | ${times(c.speedup_p50)} | ${times(c.speedup_p95)} | ${times(s.backbone)} | ${times(s.decoding)} | ${times(s.decode)} | ${times(s.total)} |`, '');
+  lines.push(`| | overall (mean) | p50 | p95 | backbone | decoding (draft + main passes) | RFSQ decode | engine total |`, '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(speedupRow('rsd vs baseline', c));
+  if (c.jacobi_vs_baseline !== null) lines.push(speedupRow('jacobi vs baseline', c.jacobi_vs_baseline));
+  if (c.rsd_vs_jacobi !== null) lines.push(speedupRow('rsd vs jacobi (the draft\'s worth)', c.rsd_vs_jacobi));
+  lines.push('');
   if (c.acceptance_stats !== null) {
     const a = c.acceptance_stats;
     lines.push('## Draft acceptance', '');
@@ -34,19 +44,27 @@ export function reportMarkdown(input: ReportInput): string {
     lines.push(`| layer | ${a.acceptance_by_layer.map((_, l) => l).join(' | ')} |`, `| --- |${a.acceptance_by_layer.map(() => ' --- |').join('')}`);
     lines.push(`| accepted | ${a.acceptance_by_layer.map((v) => pct(v)).join(' | ')} |`, '');
   }
+  const tables = depthTables(input);
+  if (tables.length > 0) {
+    lines.push('## Decoding over residual depth', '');
+    lines.push('Each main pass verifies the current proposal of every undecided layer; after the first rejected layer, main\'s own outputs of that pass become the proposal for the deeper layers (Jacobi over depth).', '');
+    for (const t of tables) lines.push(...tableMarkdown(t));
+  }
   const p = c.paired;
   lines.push('## Paired episodes', '');
   lines.push(`${p.episodes} episodes ran in both modes: both succeeded ${p.both_success}, only baseline ${p.only_baseline}, only RSD ${p.only_rsd}, neither ${p.neither}; identical token streams in ${p.identical_tokens}.`, '');
+  const j = c.jacobi_vs_baseline?.paired;
+  if (j !== undefined) lines.push(`Jacobi: ${j.episodes} episodes paired with baseline: both succeeded ${j.both_success}, only baseline ${j.only_baseline}, only Jacobi ${j.only_rsd}, neither ${j.neither}; identical token streams in ${j.identical_tokens}.`, '');
   lines.push('## Per task', '');
-  lines.push('| task | instruction | baseline | rsd |', '| --- | --- | --- | --- |');
-  const tasks = (baseline ?? rsd)?.task_results ?? [];
+  lines.push(`| task | instruction | baseline | rsd |${ranJacobi ? ' jacobi |' : ''}`, `| --- | --- | --- | --- |${ranJacobi ? ' --- |' : ''}`);
+  const tasks = (baseline ?? rsd ?? jacobi)?.task_results ?? [];
   tasks.forEach((t, i) => {
     const cell = (m: ModeResults | null) => {
       const r = m?.task_results[i];
       if (r === undefined) return '–';
       return `${pct(r.success_rate)} (${r.successes}/${r.episodes}${r.errors > 0 ? `, ${r.errors} errors` : ''})`;
     };
-    lines.push(`| ${t.task_id} | ${t.task_description} | ${cell(baseline)} | ${cell(rsd)} |`);
+    lines.push(`| ${t.task_id} | ${t.task_description} | ${cell(baseline)} | ${cell(rsd)} |${ranJacobi ? ` ${cell(jacobi)} |` : ''}`);
   });
   lines.push('');
   const errors = input.records.filter((r) => r.status === 'error');

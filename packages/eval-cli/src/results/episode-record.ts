@@ -11,6 +11,28 @@ export interface EpisodeAcceptance {
   readonly draft_passes: number;
   /** accepted_histogram[j] = calls that accepted exactly j draft layers. */
   readonly accepted_histogram: readonly number[];
+  /** pass_histogram[n] = calls that needed n main passes (absent in records of older versions). */
+  readonly pass_histogram?: readonly number[];
+  /** decided_by_pass[i] = layers decided by the calls' (i+1)-th main pass, summed over calls. */
+  readonly decided_by_pass?: readonly number[];
+  /** max_rejections_histogram[r] = calls whose most-rejected position (c, h) was rejected r times. */
+  readonly max_rejections_histogram?: readonly number[];
+  /** Checked / kept tokens and layers per layer, draft- and main-proposed apart, summed over calls. */
+  readonly layer_checks?: EpisodeLayerChecks;
+}
+
+/** Per-layer check counts of one proposal source, each [L]. */
+export interface SourceCheckCounts {
+  readonly tokens_checked: readonly number[];
+  readonly tokens_kept: readonly number[];
+  readonly layers_checked: readonly number[];
+  readonly layers_kept: readonly number[];
+}
+
+/** Check counts by proposal source: the draft head, or main's own output of its previous pass. */
+export interface EpisodeLayerChecks {
+  readonly draft: SourceCheckCounts;
+  readonly main: SourceCheckCounts;
 }
 
 /** Per-stage wall time summed over the episode's calls, ms. */
@@ -53,13 +75,13 @@ export interface EpisodeRecord {
   readonly error_code?: string;
 }
 
-const MODES = new Set(['baseline', 'rsd']);
+const MODES = new Set(['baseline', 'rsd', 'jacobi']);
 
 /** Checks a parsed JSONL line; returns a description of the first problem or undefined. */
 export function episodeRecordProblem(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null) return 'not an object';
   const r = v as Record<string, unknown>;
-  if (!MODES.has(r.mode as string)) return 'field "mode" must be baseline or rsd';
+  if (!MODES.has(r.mode as string)) return 'field "mode" must be baseline, rsd or jacobi';
   for (const f of ['task_id', 'trial', 'seed', 'steps', 'episode_ms']) {
     if (typeof r[f] !== 'number' || !Number.isFinite(r[f])) return `field "${f}" must be a number`;
   }

@@ -59,10 +59,11 @@ describe('buildModeResults', () => {
   });
 
   it('pairs the modes episode by episode', () => {
-    const c = buildPerformanceComparison(b, r, records, ctx);
+    const c = buildPerformanceComparison({ baseline: b, rsd: r, jacobi: null }, records, ctx);
     expect(c.speedup).toBeCloseTo(25 / 14);
     expect(c.paired).toEqual({ episodes: 3, both_success: 2, only_baseline: 0, only_rsd: 1, neither: 0, identical_tokens: 2 });
     expect(c.acceptance_stats?.acceptance_by_layer).toHaveLength(3);
-    expect(buildPerformanceComparison(b, null, records, ctx).speedup).toBeNull();
+    expect(buildPerformanceComparison({ baseline: b, rsd: null, jacobi: null }, records, ctx).speedup).toBeNull();
+    expect(c.jacobi_vs_baseline).toBeNull();
   });
 });

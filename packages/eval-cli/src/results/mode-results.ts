@@ -1,5 +1,6 @@
 import type { EvalMode } from '../config/eval-config.ts';
 import { wilsonInterval } from '../report/wilson-interval.ts';
+import { buildDecodingStats, type DecodingStats } from './decoding-stats.ts';
 import type { EpisodeRecord, EpisodeStageMs } from './episode-record.ts';
 import { summarizeLatency, type LatencySummary } from './latency-summary.ts';
 
@@ -47,6 +48,10 @@ export interface ModeResults {
   readonly acceptance_by_layer: readonly number[];
   readonly policy_calls: number;
   readonly acceptance: string;
+  /** `baseline`, `rsd` or `jacobi`. */
+  readonly decoding_mode: EvalMode;
+  /** Main passes per call (histogram), layers decided per pass, acceptance by layer and source; null without calls. */
+  readonly decoding_stats: DecodingStats | null;
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -88,7 +93,7 @@ export function buildModeResults(
   const ci = wilsonInterval(successes, ok.length);
   return {
     task_suite: ctx.suite,
-    use_speculative_decoding: mode === 'rsd',
+    use_speculative_decoding: mode !== 'baseline',
     total_episodes: ok.length,
     total_successes: successes,
     final_success_rate: ok.length === 0 ? null : successes / ok.length,
@@ -109,6 +114,8 @@ export function buildModeResults(
         : { backbone: stage('backbone'), draft: stage('draft'), verify: stage('verify'), autoregressive: stage('autoregressive'), decode: stage('decode'), total: stage('total') },
     acceptance_by_layer: byLayer,
     policy_calls: calls,
-    acceptance: mode === 'rsd' ? ctx.acceptance : 'none',
+    acceptance: mode === 'baseline' ? 'none' : ctx.acceptance,
+    decoding_mode: mode,
+    decoding_stats: buildDecodingStats(ok),
   };
 }

@@ -1,18 +1,41 @@
+import type { EvalMode } from '../config/eval-config.ts';
 import type { EpisodeRecord, EpisodeStageMs } from './episode-record.ts';
 import type { ModeResults } from './mode-results.ts';
 
-/** `performance_comparison.json`: RSD against baseline on the same episodes. */
-export interface PerformanceComparison {
-  readonly task_suite: string;
-  readonly acceptance: string;
-  /** Mean inference time baseline / RSD (> 1: RSD is faster); null unless both modes ran. */
+/** One mode against another on the same episodes: latency ratios and paired outcomes. */
+export interface ModeComparison {
+  /** Mean inference time of the reference / this mode's (> 1: this mode is faster); null unless both ran. */
   readonly speedup: number | null;
   readonly speedup_p50: number | null;
   readonly speedup_p95: number | null;
-  /** Per stage, baseline mean / RSD mean; `decoding` = draft + verify + autoregressive. */
+  /** Per stage, reference mean / this mode's mean; `decoding` = draft + verify + autoregressive. */
   readonly speedup_by_stage: Readonly<Record<'backbone' | 'decoding' | 'decode' | 'total', number | null>>;
+  /** Episodes run in both modes (status ok in both), and how their outcomes compare. */
+  readonly paired: PairedOutcomes;
+}
+
+/** Paired episodes of a reference mode (`only_baseline`) and another (`only_rsd`). */
+export interface PairedOutcomes {
+  readonly episodes: number;
+  readonly both_success: number;
+  readonly only_baseline: number;
+  readonly only_rsd: number;
+  readonly neither: number;
+  /** Episodes whose token streams are identical in both modes (all of them under `exact`). */
+  readonly identical_tokens: number;
+}
+
+/**
+ * `performance_comparison.json`: RSD against baseline on the same episodes (the top-level
+ * fields, SPEC §2), and, when the run has them, Jacobi against baseline and RSD against Jacobi
+ * (whether the draft is worth its pass).
+ */
+export interface PerformanceComparison extends ModeComparison {
+  readonly task_suite: string;
+  readonly acceptance: string;
   readonly baseline: ModeSummary | null;
   readonly rsd: ModeSummary | null;
+  readonly jacobi: ModeSummary | null;
   readonly acceptance_stats: {
     readonly draft_acceptance_rate: number;
     readonly partial_acceptance_rate: number;
@@ -20,16 +43,10 @@ export interface PerformanceComparison {
     readonly mean_accepted_layers: number;
     readonly acceptance_by_layer: readonly number[];
   } | null;
-  /** Episodes run in both modes (status ok in both), and how their outcomes compare. */
-  readonly paired: {
-    readonly episodes: number;
-    readonly both_success: number;
-    readonly only_baseline: number;
-    readonly only_rsd: number;
-    readonly neither: number;
-    /** Episodes whose token streams are identical in both modes (all of them under `exact`). */
-    readonly identical_tokens: number;
-  };
+  /** Jacobi (no draft) against baseline; null unless both ran. */
+  readonly jacobi_vs_baseline: ModeComparison | null;
+  /** RSD against Jacobi (`only_baseline` = only Jacobi succeeded); null unless both ran. */
+  readonly rsd_vs_jacobi: ModeComparison | null;
 }
 
 interface ModeSummary {
@@ -39,32 +56,24 @@ interface ModeSummary {
   readonly stage_ms_mean: EpisodeStageMs | null;
   readonly episodes: number;
   readonly errors: number;
+  readonly decoding_stats: ModeResults['decoding_stats'];
 }
 
 const div = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !(b > 0) ? null : a / b);
 
-/** Compares the two modes' results and pairs their episodes by (task, trial). */
-export function buildPerformanceComparison(
-  baseline: ModeResults | null,
-  rsd: ModeResults | null,
-  records: readonly EpisodeRecord[],
-  ctx: { readonly suite: string; readonly acceptance: string },
-): PerformanceComparison {
-  const summary = (m: ModeResults | null): ModeSummary | null =>
-    m === null
-      ? null
-      : { success_rate: m.final_success_rate, inference_time_ms: m.inference_time_ms, stage_ms_mean: m.stage_ms_mean, episodes: m.total_episodes, errors: m.total_errors };
-  const b = baseline?.inference_time_ms ?? undefined;
-  const r = rsd?.inference_time_ms ?? undefined;
-  const bs = baseline?.stage_ms_mean ?? undefined;
-  const rs = rsd?.stage_ms_mean ?? undefined;
+/** `other` against the reference `ref` on the records of both modes, paired by (task, trial). */
+function compare(ref: ModeResults, other: ModeResults, records: readonly EpisodeRecord[], refMode: EvalMode, otherMode: EvalMode): ModeComparison {
+  const b = ref.inference_time_ms ?? undefined;
+  const r = other.inference_time_ms ?? undefined;
+  const bs = ref.stage_ms_mean ?? undefined;
+  const rs = other.stage_ms_mean ?? undefined;
   const decoding = (s: EpisodeStageMs | undefined) => (s === undefined ? undefined : s.draft + s.verify + s.autoregressive);
   const key = (x: EpisodeRecord) => `${x.task_id}/${x.trial}`;
-  const rsdByKey = new Map(records.filter((x) => x.mode === 'rsd' && x.status === 'ok').map((x) => [key(x), x]));
+  const otherByKey = new Map(records.filter((x) => x.mode === otherMode && x.status === 'ok').map((x) => [key(x), x]));
   const paired = { episodes: 0, both_success: 0, only_baseline: 0, only_rsd: 0, neither: 0, identical_tokens: 0 };
   for (const x of records) {
-    if (x.mode !== 'baseline' || x.status !== 'ok') continue;
-    const y = rsdByKey.get(key(x));
+    if (x.mode !== refMode || x.status !== 'ok') continue;
+    const y = otherByKey.get(key(x));
     if (y === undefined) continue;
     paired.episodes++;
     if (x.success && y.success) paired.both_success++;
@@ -74,8 +83,6 @@ export function buildPerformanceComparison(
     if (x.tokens_sha256 === y.tokens_sha256) paired.identical_tokens++;
   }
   return {
-    task_suite: ctx.suite,
-    acceptance: ctx.acceptance,
     speedup: div(b?.mean, r?.mean),
     speedup_p50: div(b?.p50, r?.p50),
     speedup_p95: div(b?.p95, r?.p95),
@@ -85,9 +92,46 @@ export function buildPerformanceComparison(
       decode: div(bs?.decode, rs?.decode),
       total: div(bs?.total, rs?.total),
     },
+    paired,
+  };
+}
+
+const NO_COMPARISON: ModeComparison = {
+  speedup: null,
+  speedup_p50: null,
+  speedup_p95: null,
+  speedup_by_stage: { backbone: null, decoding: null, decode: null, total: null },
+  paired: { episodes: 0, both_success: 0, only_baseline: 0, only_rsd: 0, neither: 0, identical_tokens: 0 },
+};
+
+/** Compares the modes' results and pairs their episodes by (task, trial). */
+export function buildPerformanceComparison(
+  modes: { readonly baseline: ModeResults | null; readonly rsd: ModeResults | null; readonly jacobi: ModeResults | null },
+  records: readonly EpisodeRecord[],
+  ctx: { readonly suite: string; readonly acceptance: string },
+): PerformanceComparison {
+  const { baseline, rsd, jacobi } = modes;
+  const summary = (m: ModeResults | null): ModeSummary | null =>
+    m === null
+      ? null
+      : {
+          success_rate: m.final_success_rate,
+          inference_time_ms: m.inference_time_ms,
+          stage_ms_mean: m.stage_ms_mean,
+          episodes: m.total_episodes,
+          errors: m.total_errors,
+          decoding_stats: m.decoding_stats,
+        };
+  const main = baseline !== null && rsd !== null ? compare(baseline, rsd, records, 'baseline', 'rsd') : NO_COMPARISON;
+  return {
+    task_suite: ctx.suite,
+    acceptance: ctx.acceptance,
+    ...main,
     baseline: summary(baseline),
     rsd: summary(rsd),
+    jacobi: summary(jacobi),
     acceptance_stats: rsd === null ? null : { ...rsd.rsd_stats, acceptance_by_layer: rsd.acceptance_by_layer },
-    paired,
+    jacobi_vs_baseline: baseline !== null && jacobi !== null ? compare(baseline, jacobi, records, 'baseline', 'jacobi') : null,
+    rsd_vs_jacobi: jacobi !== null && rsd !== null ? compare(jacobi, rsd, records, 'jacobi', 'rsd') : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { Action, LiberoEnv, Observation, ResetOptions, StepResult, SuiteInfo } from '@rsd/libero-bridge';
-import type { Policy, PolicyChunk, PolicyRequest } from '../policy/policy.ts';
+import type { Policy, PolicyCallStats, PolicyChunk, PolicyRequest } from '../policy/policy.ts';
 
 /**
  * A scripted in-memory environment for unit tests of the episode loop (never for end-to-end
@@ -40,6 +40,28 @@ export class ScriptedEnv implements LiberoEnv {
   async close(): Promise<void> {}
 }
 
+/** Layer-check counts of a scripted call: draft layers 0..min(n%4, 2) checked (the last rejected unless all 3 kept), main's guesses kept. */
+function scriptedChecks(rsd: boolean, n: number): PolicyCallStats['layerChecks'] {
+  const zero = () => new Array<number>(8).fill(0);
+  const draft = { tokensChecked: zero(), tokensKept: zero(), layersChecked: zero(), layersKept: zero() };
+  const main = { tokensChecked: zero(), tokensKept: zero(), layersChecked: zero(), layersKept: zero() };
+  if (!rsd) return { draft, main };
+  const a = n % 4;
+  for (let l = 0; l <= Math.min(a, 2); l++) {
+    draft.layersChecked[l] = 1;
+    draft.tokensChecked[l] = 56;
+    draft.layersKept[l] = l < a ? 1 : 0;
+    draft.tokensKept[l] = l < a ? 56 : 50;
+  }
+  for (let l = a + 1; l < 8; l++) {
+    main.layersChecked[l] = 1;
+    main.layersKept[l] = 1;
+    main.tokensChecked[l] = 56;
+    main.tokensKept[l] = 56;
+  }
+  return { draft, main };
+}
+
 /** A policy whose n-th call returns a chunk of C actions all equal to [n, 0, 0, 0, 0, 0, 1] / 100. */
 export class CountingPolicy implements Policy {
   calls = 0;
@@ -67,8 +89,11 @@ export class CountingPolicy implements Policy {
         fullyAccepted: rsd ? n % 4 : 0,
         partiallyAccepted: rsd && n % 4 < 3 ? 1 : 0,
         rejected: 0,
-        mainPasses: 8,
+        mainPasses: rsd ? 3 : 8,
         draftPasses: rsd ? 1 : 0,
+        layersDecidedPerPass: rsd ? [(n % 4) + 1, 6 - (n % 4), 1] : [1, 1, 1, 1, 1, 1, 1, 1],
+        maxPositionRejections: rsd ? 1 : 0,
+        layerChecks: scriptedChecks(rsd, n),
         timings: { backboneMs: 1, draftMs: rsd ? 0.5 : 0, verifyMs: rsd ? 0.5 : 0, autoregressiveMs: 2, decodeMs: 0.25, totalMs: 4 },
       },
     };

@@ -155,7 +155,8 @@ export async function decodeTokens(
         source[b * L + ll] = MAIN;
         for (let pos = 0; pos < P; pos++) {
           const i = (b * P + pos) * L + ll;
-          set(i, rule.propose(logits, i * K, q, i * K));
+          const token = rule.propose(logits, i * K, q, i * K);
+          if (token !== out[i]) set(i, token); // out and input always agree: an unchanged guess needs no write
         }
       }
     }
