@@ -26,14 +26,19 @@ export class EpisodeSlot {
   readonly #factories: SlotFactories;
   readonly #protocol: EpisodeProtocol;
   readonly #videoDir: string | undefined;
+  readonly #highlights: boolean;
+  /** `<mode>/<task>/<outcome>` this slot already wrote a highlight GIF for. */
+  readonly #highlighted = new Set<string>();
   #env: LiberoEnv | undefined;
   #policy: Policy | undefined;
   #suite: SuiteInfo | undefined;
 
-  constructor(factories: SlotFactories, protocol: EpisodeProtocol, options: { readonly videoDir?: string } = {}) {
+  /** highlights: keep frames of every episode, write the GIF of this slot's first success and first failure per task and mode. */
+  constructor(factories: SlotFactories, protocol: EpisodeProtocol, options: { readonly videoDir?: string; readonly highlights?: boolean } = {}) {
     this.#factories = factories;
     this.#protocol = protocol;
     this.#videoDir = options.videoDir;
+    this.#highlights = options.highlights === true;
   }
 
   async run(job: EpisodeJob): Promise<EpisodeRecord> {
@@ -59,13 +64,16 @@ export class EpisodeSlot {
       return setupErrorRecord(job, instruction, error);
     }
     const frames: { frame: RgbImage; step: number }[] = [];
-    const onFrame = job.video && this.#videoDir !== undefined ? (frame: RgbImage, step: number) => frames.push({ frame, step }) : undefined;
+    const onFrame = (job.video || this.#highlights) && this.#videoDir !== undefined ? (frame: RgbImage, step: number) => frames.push({ frame, step }) : undefined;
     const { record, broken } = await runEpisode(env, policy, job, { instruction }, this.#protocol, {
       now: () => performance.now(),
       ...(onFrame === undefined ? {} : { onFrame }),
     });
     if (broken) await this.#discard();
     if (onFrame === undefined || frames.length === 0 || this.#videoDir === undefined) return record;
+    const highlight = `${job.mode}/${job.taskId}/${record.status === 'error' ? 'error' : record.success}`;
+    if (!job.video && (record.status === 'error' || this.#highlighted.has(highlight))) return record;
+    this.#highlighted.add(highlight);
     const name = videoFileName(record);
     mkdirSync(this.#videoDir, { recursive: true });
     writeFileSync(join(this.#videoDir, name), encodeRolloutGif(frames, { task: instruction, mode: job.mode, outcome: record.status === 'error' ? 'ERROR' : record.success ? 'SUCCESS' : 'FAILURE' }));

@@ -29,12 +29,11 @@ async function handle(message: ToWorker): Promise<void> {
             acceptance: init.acceptance,
             draftLayers: init.draftLayers,
             intraOpThreads: init.intraOpThreads,
-            resizeImages: init.resizeImages === true,
             log: (line) => post({ type: 'log', line: `[worker ${init.worker}] ${line}` }),
           }),
       },
       init.protocol,
-      init.videoDir === undefined ? {} : { videoDir: init.videoDir },
+      init.videoDir === undefined ? {} : { videoDir: init.videoDir, highlights: init.highlights === true },
     );
   } else if (message.type === 'job') {
     if (slot === undefined) throw new Error('job before init');

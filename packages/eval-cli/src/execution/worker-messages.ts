@@ -15,8 +15,8 @@ export interface WorkerInit {
   readonly intraOpThreads: number;
   readonly protocol: EpisodeProtocol;
   readonly videoDir: string | undefined;
-  /** Resize each image to the bundle's input (`--render-size`); otherwise a size mismatch is an error. */
-  readonly resizeImages?: boolean;
+  /** Write the GIF of each worker's first success and first failure per task and mode (`--video highlights`). */
+  readonly highlights?: boolean;
 }
 
 export type ToWorker = { readonly type: 'init'; readonly init: WorkerInit } | { readonly type: 'job'; readonly job: EpisodeJob } | { readonly type: 'close' };
