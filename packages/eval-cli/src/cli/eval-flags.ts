@@ -18,6 +18,7 @@ export interface EvalFlags {
   readonly executeSteps?: string;
   readonly ensemble?: string;
   readonly initStates?: string;
+  readonly renderSize?: string;
   readonly workers?: string;
   readonly out?: string;
   readonly resume?: string;
@@ -37,7 +38,8 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --env <where>           embedded (default) | python (spawn the bridge's server per worker)
                           | tcp://host:port[,tcp://host2:port2...] (shard over servers)
   --bundle <dir>          model bundle (default: the shipped models/embedded_spatial)
-  --mode <m>              both (default) | baseline | rsd
+  --mode <m>              both (= baseline,rsd; default) | all (= baseline,rsd,jacobi) | a list, e.g. baseline,jacobi
+                          (jacobi: Jacobi verification without a draft; default baseline,jacobi for a bundle without draft.onnx)
   --acceptance <rule>     exact (default) | relaxed:<t>[,<t1>...] | sample:<T>:<seed>
   --draft-layers <k>      draft layers per proposal (default: the bundle's k)
   --trials <n>            episodes per task, initial states 0..n-1 (default 50)
@@ -51,6 +53,9 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
                           weighted exp(-decay*i) (default: the bundle's execution.ensemble, else none)
   --init-states <s>       fixed (default): the suite's evaluation states | validation: 50 held-out
                           states per task from the training distribution, for tuning (embedded)
+  --render-size <n>       the environment renders n x n and each image is resized to the bundle's
+                          input (area average when shrinking, bilinear when enlarging; recorded
+                          in run.json and the report). Default: render at the bundle's input size
   --workers <n>           worker threads, each with its own env and engine (default: cores)
   --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
   --out <dir>             output folder (default results/<suite>-<timestamp>)
@@ -86,6 +91,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
         'execute-steps': { type: 'string' },
         ensemble: { type: 'string' },
         'init-states': { type: 'string' },
+        'render-size': { type: 'string' },
         workers: { type: 'string' },
         threads: { type: 'string' },
         out: { type: 'string' },
@@ -106,6 +112,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
     'wait-steps': 'waitSteps',
     'execute-steps': 'executeSteps',
     'init-states': 'initStates',
+    'render-size': 'renderSize',
   };
   for (const [key, value] of Object.entries(v)) {
     if (value !== undefined) out[rename[key] ?? key] = value as string | boolean;

@@ -18,6 +18,8 @@ import { readRunManifest, RUN_FORMAT, type RunManifest } from '../results/run-ma
 import { writeJsonAtomic } from '../results/write-json-atomic.ts';
 import { writeOutputs, type RunOutputs } from './write-outputs.ts';
 import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
+import { trainedOnWarning } from '../config/trained-on-warning.ts';
+import { resizeMethodFor } from '../policy/resize-rgb.ts';
 
 /** What `runEval` needs from the outside world; every field has a default. */
 export interface EvalDeps {
@@ -54,6 +56,7 @@ function defaultExecutor(config: EvalConfig, camera: CameraSize, log: (line: str
       protocol: { suite: config.suite, maxSteps: config.maxSteps, waitSteps: config.waitSteps, executeSteps: config.executeSteps, ensemble: parseEnsemble(config.ensemble) },
       videoDir: config.video > 0 || config.highlights === true ? join(config.outDir, 'videos') : undefined,
       highlights: config.highlights === true,
+      resizeImages: config.renderSize !== undefined,
     }),
     log,
   );
@@ -77,6 +80,16 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
     ...(saved === undefined ? {} : { saved: { identity: saved.identity, bundleDir: saved.bundleDir, env: saved.env } }),
   });
   const logPath = join(config.outDir, 'episodes.jsonl');
+  const input = bundle.manifest.backbone.image;
+  // the environment renders at --render-size (resized to the bundle's input), else at the input size
+  const camera: CameraSize = config.renderSize === undefined ? input : { height: config.renderSize, width: config.renderSize };
+  const method = resizeMethodFor(camera.width, camera.height, input.width, input.height);
+  const notes = [
+    config.renderSize === undefined
+      ? `render: the environment renders ${camera.width}x${camera.height}, the bundle's input size; no resize`
+      : `render: --render-size ${config.renderSize}: the environment renders ${camera.width}x${camera.height}; each image is resized to the bundle's ${input.width}x${input.height} input by ${method === 'none' ? 'nothing (same size)' : method}`,
+    ...[trainedOnWarning(bundle.manifest, { envKind: config.envKind, suite: config.suite })].filter((w): w is string => w !== undefined),
+  ];
   let run: RunManifest;
   if (saved !== undefined) {
     compareRunIdentity(saved.identity, config, config.outDir);
@@ -85,7 +98,7 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
     if (existsSync(logPath)) {
       throw new EvalError('INVALID_FLAG', `--out ${config.outDir} already holds episodes.jsonl: continue it with --resume ${config.outDir} or choose another --out`, { subject: 'out' });
     }
-    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString() };
+    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString(), notes };
     try {
       mkdirSync(config.outDir, { recursive: true });
     } catch (error) {
@@ -99,10 +112,11 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
   const finished = new Set(previous.filter((r) => r.status === 'ok').map(episodeKey));
   const todo = plan.filter((j) => !finished.has(episodeKey(j)));
   const progress = new ProgressReporter(stream);
+  for (const note of notes) progress.log(note);
   const totals = new Map(config.modes.map((m) => [m, plan.filter((j) => j.mode === m).length] as const));
   progress.start(totals, previous.filter((r) => r.status === 'ok'));
   const writer = new EpisodeLogWriter(logPath);
-  const executor = (deps.createExecutor ?? defaultExecutor)(config, bundle.manifest.backbone.image, (line) => progress.log(line));
+  const executor = (deps.createExecutor ?? defaultExecutor)(config, camera, (line) => progress.log(line));
   let ran = 0;
   try {
     await executor.runAll(todo, (record: EpisodeRecord) => {

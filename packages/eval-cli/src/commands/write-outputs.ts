@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 export interface RunOutputs {
   readonly baseline: ModeResults | null;
   readonly rsd: ModeResults | null;
+  readonly jacobi: ModeResults | null;
   readonly comparison: PerformanceComparison;
 }
 
@@ -28,16 +29,18 @@ export function writeOutputs(outDir: string, run: RunManifest, records: readonly
   const ctx = { suite: id.suite, acceptance: id.acceptance, tasks };
   const baseline = id.modes.includes('baseline') ? buildModeResults('baseline', records, ctx) : null;
   const rsd = id.modes.includes('rsd') ? buildModeResults('rsd', records, ctx) : null;
-  const comparison = buildPerformanceComparison(baseline, rsd, records, ctx);
+  const jacobi = id.modes.includes('jacobi') ? buildModeResults('jacobi', records, ctx) : null;
+  const comparison = buildPerformanceComparison({ baseline, rsd, jacobi }, records, ctx);
   if (baseline !== null) writeJsonAtomic(join(outDir, 'results_baseline.json'), baseline);
   if (rsd !== null) writeJsonAtomic(join(outDir, 'results_rsd.json'), rsd);
+  if (jacobi !== null) writeJsonAtomic(join(outDir, 'results_jacobi.json'), jacobi);
   writeJsonAtomic(join(outDir, 'performance_comparison.json'), comparison);
   const readVideo = (name: string) => {
     const file = join(outDir, 'videos', name);
     return existsSync(file) ? readFileSync(file) : undefined;
   };
-  const input: ReportInput = { identity: id, env: run.env, bundleDir: run.bundleDir, bundleName: run.bundleName, startedAt: run.startedAt, notes: run.notes ?? [], baseline, rsd, comparison, records, readVideo };
+  const input: ReportInput = { identity: id, env: run.env, bundleDir: run.bundleDir, bundleName: run.bundleName, startedAt: run.startedAt, notes: run.notes ?? [], baseline, rsd, jacobi, comparison, records, readVideo };
   writeFileAtomic(join(outDir, 'report.md'), reportMarkdown(input));
   writeFileAtomic(join(outDir, 'report.html'), reportHtml(input));
-  return { baseline, rsd, comparison };
+  return { baseline, rsd, jacobi, comparison };
 }

@@ -1,7 +1,13 @@
 import type { EnvSpec } from '../env/env-spec.ts';
 
-/** Which decoder(s) an evaluation runs. */
-export type EvalMode = 'baseline' | 'rsd';
+/**
+ * Which decoder(s) an evaluation runs: `baseline` (main head alone, L passes), `rsd` (draft +
+ * Jacobi verification) and `jacobi` (Jacobi verification without a draft).
+ */
+export type EvalMode = 'baseline' | 'rsd' | 'jacobi';
+
+/** Every mode, in the order reports list them. */
+export const EVAL_MODES: readonly EvalMode[] = ['baseline', 'rsd', 'jacobi'];
 
 /**
  * Everything that determines the episodes' outcomes. Two runs with equal configs produce the
@@ -29,6 +35,8 @@ export interface RunIdentity {
   readonly ensemble: string;
   /** `fixed`: the suite's evaluation states; `validation`: held-out training-distribution states (embedded only). */
   readonly initStates: 'fixed' | 'validation';
+  /** `--render-size`: the environment renders n × n, resized to the bundle's input; absent = the bundle's size. */
+  readonly renderSize?: number;
 }
 
 /** A validated evaluation config: the identity plus how to run it. */
@@ -63,5 +71,6 @@ export function runIdentityOf(config: RunIdentity): RunIdentity {
     executeSteps: config.executeSteps,
     ensemble: config.ensemble,
     initStates: config.initStates,
+    ...(config.renderSize === undefined ? {} : { renderSize: config.renderSize }),
   };
 }

@@ -4,7 +4,7 @@ import type { EvalFlags } from '../cli/eval-flags.ts';
 import { parseEnvSpec } from '../env/env-spec.ts';
 import { EvalError } from '../errors/eval-error.ts';
 import { checkBundle, type CheckedBundle } from './bundle-check.ts';
-import type { EvalConfig, EvalMode, RunIdentity } from './eval-config.ts';
+import { EVAL_MODES, type EvalConfig, type EvalMode, type RunIdentity } from './eval-config.ts';
 import { KNOWN_SUITES, SUITE_DEFAULTS } from './suite-defaults.ts';
 import { formatEnsemble, parseEnsemble } from '../protocol/temporal-ensemble.ts';
 
@@ -32,10 +32,15 @@ function int(text: string | undefined, flag: string, min: number, max = Number.M
   return v;
 }
 
+/** `both` = baseline,rsd; `all` = baseline,rsd,jacobi; else a comma-separated list of modes (report order). */
 function modesOf(text: string): EvalMode[] {
   if (text === 'both') return ['baseline', 'rsd'];
-  if (text === 'baseline' || text === 'rsd') return [text];
-  throw bad('mode', `expected both, baseline or rsd, got "${text}"`);
+  if (text === 'all') return [...EVAL_MODES];
+  const listed = text.split(',').map((s) => s.trim());
+  for (const m of listed) {
+    if (!(EVAL_MODES as readonly string[]).includes(m)) throw bad('mode', `expected both, all, or a comma-separated list of ${EVAL_MODES.join(', ')}; got "${text}"`);
+  }
+  return EVAL_MODES.filter((m) => listed.includes(m));
 }
 
 function tasksOf(text: string, count: number, suite: string): number[] {
@@ -72,7 +77,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const env = parsedEnv.kind === 'embedded' ? { kind: 'embedded' as const, initStates } : parsedEnv;
   if (suite === 'embedded_spatial' && env.kind !== 'embedded') throw bad('env', `suite embedded_spatial runs only with --env embedded`);
   if (suite !== 'embedded_spatial' && env.kind === 'embedded') throw bad('suite', `${suite} needs real LIBERO: use --env python or --env tcp://host:port`);
-  const modes = modesOf(flags.mode ?? (saved === undefined ? 'both' : saved.identity.modes.length === 2 ? 'both' : saved.identity.modes[0]!));
+  const modeText = flags.mode ?? (saved === undefined ? undefined : saved.identity.modes.join(','));
   const acceptance = flags.acceptance ?? saved?.identity.acceptance ?? 'exact';
   try {
     parseAcceptance(acceptance);
@@ -94,6 +99,11 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const video = highlights || videoText === 'none' ? 0 : (int(videoText, 'video', 0, defaults.initStates) ?? 0);
   const bundleDir = resolve(ctx.cwd, flags.bundle ?? saved?.bundleDir ?? ctx.defaultBundleDir);
   const bundle = checkBundle(bundleDir, { isDefault: flags.bundle === undefined && saved === undefined });
+  // default: baseline and rsd, or baseline and jacobi for a bundle without a draft (dims.k = 0)
+  const modes = modesOf(modeText ?? (bundle.manifest.dims.k > 0 ? 'both' : 'baseline,jacobi'));
+  if (modes.includes('rsd') && bundle.manifest.dims.k === 0) {
+    throw bad('mode', `${bundleDir} has no draft.onnx (manifest.json dims.k = 0), so rsd cannot run; use --mode baseline,jacobi`);
+  }
   const k = draftLayers ?? bundle.manifest.dims.k;
   if (k > bundle.manifest.dims.L) throw bad('draft-layers', `must be <= the bundle's L (${bundle.manifest.dims.L}), got ${k}`);
   // execution defaults: flag, else the resumed run's, else the bundle's recommendation, else open-loop chunks of 8
@@ -113,6 +123,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   if (flags.resume !== undefined && flags.out !== undefined && resolve(ctx.cwd, flags.out) !== outDir) {
     throw bad('out', '--out and --resume name different folders; --resume writes into the folder it resumes');
   }
+  const renderSize = int(flags.renderSize, 'render-size', 8, 4096) ?? saved?.identity.renderSize;
   const identity: RunIdentity = {
     suite,
     envKind: env.kind === 'embedded' ? 'embedded' : 'python',
@@ -128,6 +139,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
     executeSteps,
     ensemble,
     initStates,
+    ...(renderSize === undefined ? {} : { renderSize }),
   };
   const config: EvalConfig = { ...identity, env, bundleDir, workers, outDir, video, highlights, json: flags.json === true, intraOpThreads };
   return { config, bundle };

@@ -29,6 +29,7 @@ async function handle(message: ToWorker): Promise<void> {
             acceptance: init.acceptance,
             draftLayers: init.draftLayers,
             intraOpThreads: init.intraOpThreads,
+            resizeImages: init.resizeImages === true,
             log: (line) => post({ type: 'log', line: `[worker ${init.worker}] ${line}` }),
           }),
       },

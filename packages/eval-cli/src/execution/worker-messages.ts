@@ -17,6 +17,8 @@ export interface WorkerInit {
   readonly videoDir: string | undefined;
   /** Write the GIF of each worker's first success and first failure per task and mode (`--video highlights`). */
   readonly highlights?: boolean;
+  /** Resize each image to the bundle's input (`--render-size`); otherwise a size mismatch is an error. */
+  readonly resizeImages?: boolean;
 }
 
 export type ToWorker = { readonly type: 'init'; readonly init: WorkerInit } | { readonly type: 'job'; readonly job: EpisodeJob } | { readonly type: 'close' };

@@ -12,8 +12,11 @@ export interface ReportInput {
   readonly bundleName: string | undefined;
   /** When the run was first started (ISO 8601). */
   readonly startedAt: string;
+  /** run.json `notes`: the render size and resize, a bundle trained elsewhere. */
+  readonly notes?: readonly string[];
   readonly baseline: ModeResults | null;
   readonly rsd: ModeResults | null;
+  readonly jacobi: ModeResults | null;
   readonly comparison: PerformanceComparison;
   readonly records: readonly EpisodeRecord[];
   /** The bytes of videos/<name> (rollout GIFs the HTML report embeds), undefined when absent. */
