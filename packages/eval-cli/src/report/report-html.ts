@@ -147,6 +147,7 @@ ${row('rsd', rsd)}${ranJacobi ? `\n${row('jacobi', jacobi)}` : ''}</table>
       ? ''
       : `\n<p>Jacobi (no draft) vs baseline: <b>${times(jb.speedup)}</b> · decoding stages ${times(jb.speedup_by_stage.decoding)} · paired ${jb.paired.episodes}, identical tokens ${jb.paired.identical_tokens}${rj === null ? '' : ` · RSD vs Jacobi (what the draft adds): <b>${times(rj.speedup)}</b>`}</p>`
   }
+${rolloutGalleryHtml(input.records, input.readVideo ?? (() => undefined))}
 ${depth.length === 0 ? '' : `<h2>Decoding over residual depth</h2>\n<p>Each main pass verifies the current proposal of every undecided layer; after the first rejected layer, main's own outputs of that pass become the proposal for the deeper layers (Jacobi over depth).</p>\n${depth.map(tableHtml).join('\n')}`}
 <h2>Charts</h2>
 <div class="charts">
@@ -157,7 +158,6 @@ ${charts(input).join('\n')}
 ${tasks.map((t, i) => `<tr><td>${t.task_id}</td><td>${e(t.task_description)}</td>${cell(baseline, i)}${cell(rsd, i)}${ranJacobi ? cell(jacobi, i) : ''}</tr>`).join('\n')}
 </table>
 ${errors.length === 0 ? '<p>No episode ended in an infrastructure error.</p>' : `<h2>Errors (${errors.length})</h2><ul>${errors.slice(0, 50).map((x) => `<li>${x.mode} task ${x.task_id} trial ${x.trial}: <code>${e(x.error_code ?? '')}</code> ${e(x.error ?? '')}</li>`).join('')}</ul>`}
-${rolloutGalleryHtml(input.records, input.readVideo ?? (() => undefined))}
 </body></html>
 `;
 }
