@@ -31,6 +31,14 @@ export interface DecodeOutcome {
   readonly autoregressiveMs: number;
 }
 
+const BIG_CODES: bigint[] = [];
+
+/** 0n..(K−1)n, shared across calls. */
+function bigCodes(K: number): readonly bigint[] {
+  while (BIG_CODES.length < K) BIG_CODES.push(BigInt(BIG_CODES.length));
+  return BIG_CODES;
+}
+
 /** Where the current proposal of an undecided layer came from. */
 const NONE = 0;
 const DRAFT = 1;
@@ -84,7 +92,7 @@ export async function decodeTokens(
   const partialLayer = new Array<boolean>(B).fill(false);
   const itemMainPasses = new Array<number>(B).fill(0);
   const layersDecidedPerPass = Array.from({ length: B }, () => [] as number[]);
-  const big = Array.from({ length: K }, (_, v) => BigInt(v)); // no BigInt allocation per token
+  const big = bigCodes(K); // no BigInt allocation per token
   const set = (i: number, token: number) => {
     out[i] = token;
     input[i] = big[token]!;
