@@ -2,7 +2,15 @@ export { HeadsError } from './errors/heads-error.ts';
 export type { HeadsErrorCode } from './errors/heads-error.ts';
 export { validateHeadsConfig } from './heads-config.ts';
 export type { HeadsConfig } from './heads-config.ts';
-export { BUNDLE_FILES, BUNDLE_FORMAT, bundleFilesOf, OBSERVATION_CONVENTIONS, validateBundleManifest } from './bundle/bundle-manifest.ts';
+export {
+  BUNDLE_FILES,
+  BUNDLE_FORMAT,
+  bundleFilesOf,
+  isExternalBackbone,
+  OBSERVATION_CONVENTIONS,
+  onnxBackboneOf,
+  validateBundleManifest,
+} from './bundle/bundle-manifest.ts';
 export { hashInstruction } from './bundle/hash-instruction.ts';
 export type {
   ActionNormalization,
@@ -12,6 +20,7 @@ export type {
   BundleFileMap,
   BundleManifest,
   ExecutionInfo,
+  ExternalBackboneInfo,
   Provenance,
   TrainedOnInfo,
   TokenizerInfo,

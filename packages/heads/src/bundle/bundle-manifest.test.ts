@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeadsError } from '../errors/heads-error.ts';
-import { BUNDLE_FILES, BUNDLE_FORMAT, validateBundleManifest } from './bundle-manifest.ts';
+import { BUNDLE_FILES, BUNDLE_FORMAT, bundleFilesOf, onnxBackboneOf, validateBundleManifest } from './bundle-manifest.ts';
 
 const sha = 'a'.repeat(64);
 const good = {
@@ -64,5 +64,34 @@ describe('validateBundleManifest', () => {
     [{ ...good, execution: { executeSteps: 1, ensemble: 'average' } }, 'm.json#execution.ensemble'],
   ])('names the bad field (%#)', (value, subject) => {
     expect(subjectOf(value)).toBe(subject);
+  });
+
+  describe('an external backbone (features from outside the bundle)', () => {
+    const { 'backbone.onnx': _b, ...files } = good.files;
+    void _b;
+    const ext = { ...good, backbone: { kind: 'external' as const, provider: 'openvla:test', F: 32, image: { height: 256, width: 256 } }, files };
+
+    it('is accepted without backbone.onnx; bundleFilesOf leaves it out', () => {
+      expect(validateBundleManifest(ext)).toBe(ext);
+      expect(bundleFilesOf(ext)).toEqual(['draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx']);
+      expect(bundleFilesOf({ ...ext, dims: { ...ext.dims, k: 0 } })).toEqual(['main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx']);
+      expect(bundleFilesOf(validateBundleManifest(good))).toEqual([...BUNDLE_FILES]);
+    });
+
+    it('onnxBackboneOf names the provider', () => {
+      expect(() => onnxBackboneOf(validateBundleManifest(ext), 'predict')).toThrowError(/predict needs backbone.onnx.*external.*openvla:test/);
+      expect(onnxBackboneOf(validateBundleManifest(good), 'predict')).toBe(good.backbone);
+    });
+
+    it.each([
+      [{ ...ext, backbone: { ...ext.backbone, F: 16 } }, 'm.json#backbone.F'],
+      [{ ...ext, backbone: { ...ext.backbone, provider: '' } }, 'm.json#backbone.provider'],
+      [{ ...ext, backbone: { ...ext.backbone, kind: 'remote' as string } }, 'm.json#backbone.kind'],
+      [{ ...ext, backbone: { ...ext.backbone, image: { height: 0, width: 2 } } }, 'm.json#backbone.image.height'],
+      [{ ...ext, files: good.files }, 'm.json#files["backbone.onnx"]'],
+      [{ ...good, files }, 'm.json#files["backbone.onnx"]'],
+    ])('names the bad field (%#)', (value, subject) => {
+      expect(subjectOf(value)).toBe(subject);
+    });
   });
 });

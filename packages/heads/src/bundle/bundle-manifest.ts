@@ -7,15 +7,26 @@ export const BUNDLE_FORMAT = 'rsd-bundle/1';
 export const BUNDLE_FILES = ['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx'] as const;
 export type BundleFile = (typeof BUNDLE_FILES)[number];
 
-/** One value per bundle file; `draft.onnx` only in bundles that have a draft (dims.k > 0). */
-export type BundleFileMap<T> = Readonly<Record<Exclude<BundleFile, 'draft.onnx'>, T>> & { readonly 'draft.onnx'?: T };
+/**
+ * One value per bundle file; `draft.onnx` only in bundles that have a draft (dims.k > 0),
+ * `backbone.onnx` only in bundles whose backbone is not external.
+ */
+export type BundleFileMap<T> = Readonly<Record<Exclude<BundleFile, 'draft.onnx' | 'backbone.onnx'>, T>> & {
+  readonly 'draft.onnx'?: T;
+  readonly 'backbone.onnx'?: T;
+};
 
 /**
- * The files of a bundle with these dims, in {@link BUNDLE_FILES} order: all five, or all but
- * `draft.onnx` when `k` is 0 (a main head alone, decoded in `baseline` or `jacobi` mode).
+ * The files of a bundle, in {@link BUNDLE_FILES} order, from what its manifest says: all five;
+ * no `draft.onnx` when `dims.k` is 0 (a main head alone, decoded in `baseline` or `jacobi`
+ * mode); no `backbone.onnx` when `backbone.kind` is `external` (features come from outside).
  */
-export function bundleFilesOf(dims: { readonly k: number }): BundleFile[] {
-  return BUNDLE_FILES.filter((f) => f !== 'draft.onnx' || dims.k > 0);
+export function bundleFilesOf(manifest: { readonly dims: { readonly k: number }; readonly backbone: BackboneInfo | ExternalBackboneInfo }): BundleFile[] {
+  return filesFor(manifest.dims.k > 0, manifest.backbone.kind === 'external');
+}
+
+function filesFor(draft: boolean, external: boolean): BundleFile[] {
+  return BUNDLE_FILES.filter((f) => (f !== 'draft.onnx' || draft) && (f !== 'backbone.onnx' || !external));
 }
 
 /** Sizes shared by every model of the bundle. */
@@ -57,14 +68,51 @@ export interface TokenizerInfo {
   readonly layerShifts: readonly number[];
 }
 
-/** How the backbone reads its inputs. */
+/** How the backbone reads its inputs (`backbone.onnx` in the bundle). */
 export interface BackboneInfo {
+  /** Absent in bundles written before external backbones existed; `onnx` otherwise. */
+  readonly kind?: 'onnx';
   /** `image` uint8 [B, height, width, 3], upright (row 0 = top). */
   readonly image: { readonly height: number; readonly width: number };
   /** `instruction` int64 [B, maxTokens]: lower-cased words hashed into [1, vocabSize), 0 = padding. */
   readonly instruction: { readonly kind: 'hashed-words'; readonly vocabSize: number; readonly maxTokens: number };
   /** `proprio` float32 [B, size] when present: which observation fields, concatenated in order. */
   readonly proprio?: { readonly size: number; readonly fields: readonly string[] };
+}
+
+/**
+ * A backbone that lives outside the bundle (e.g. a VLA's last hidden state, computed next to the
+ * simulator by the LIBERO server's `--features` module): the bundle has no `backbone.onnx`, and
+ * the engine decodes from the float32 [F] features that arrive with each observation.
+ */
+export interface ExternalBackboneInfo {
+  readonly kind: 'external';
+  /** What computes the features, e.g. `openvla:openvla-7b-oft-finetuned-libero-spatial`; shown in errors and reports. */
+  readonly provider: string;
+  /** Feature width; equals `dims.F`. */
+  readonly F: number;
+  /** The size the environment should render at (the provider crops or resizes itself); optional. */
+  readonly image?: { readonly height: number; readonly width: number };
+  readonly note?: string;
+}
+
+/** Whether the bundle's backbone is external (no `backbone.onnx`; features come with the observations). */
+export function isExternalBackbone(backbone: BackboneInfo | ExternalBackboneInfo): backbone is ExternalBackboneInfo {
+  return backbone.kind === 'external';
+}
+
+/**
+ * The bundle's ONNX backbone description; a bundle with an external backbone is a TypeError naming
+ * `what` (the operation that needs `backbone.onnx`) and the provider.
+ */
+export function onnxBackboneOf(manifest: Pick<BundleManifest, 'name' | 'backbone'>, what: string): BackboneInfo {
+  const b = manifest.backbone;
+  if (isExternalBackbone(b)) {
+    throw new TypeError(
+      `${what} needs backbone.onnx, but bundle "${manifest.name}" has an external backbone (manifest.json backbone.kind = "external", provider ${JSON.stringify(b.provider)}): its features come with each observation`,
+    );
+  }
+  return b;
 }
 
 /**
@@ -108,7 +156,8 @@ export interface BundleManifest {
   readonly dims: BundleDims;
   readonly actionNormalization: ActionNormalization;
   readonly tokenizer: TokenizerInfo;
-  readonly backbone: BackboneInfo;
+  /** `backbone.onnx`'s inputs, or an external backbone (no `backbone.onnx`). */
+  readonly backbone: BackboneInfo | ExternalBackboneInfo;
   /** sha256 (lower-case hex) of each ONNX file. */
   readonly files: BundleFileMap<{ readonly sha256: string }>;
   /** Optional: how to run the policy (absent = open-loop chunks of C). */
@@ -164,24 +213,39 @@ export function validateBundleManifest(value: unknown, file = 'manifest.json'): 
   if (scales.some((s) => !(s > 0))) fail('tokenizer.layerScales', 'must be positive');
   floats(t.layerShifts, 'tokenizer.layerShifts', dims.L);
   const b = obj(m.backbone, 'backbone');
-  const img = obj(b.image, 'backbone.image');
-  int(img.height, 'backbone.image.height', 1);
-  int(img.width, 'backbone.image.width', 1);
-  const ins = obj(b.instruction, 'backbone.instruction');
-  if (ins.kind !== 'hashed-words') fail('backbone.instruction.kind', 'must be "hashed-words"');
-  int(ins.vocabSize, 'backbone.instruction.vocabSize', 2);
-  int(ins.maxTokens, 'backbone.instruction.maxTokens', 1);
-  if (b.proprio !== undefined) {
-    const p = obj(b.proprio, 'backbone.proprio');
-    const size = int(p.size, 'backbone.proprio.size', 1);
-    if (!Array.isArray(p.fields) || !p.fields.every((f) => typeof f === 'string')) {
-      fail('backbone.proprio.fields', 'must be a list of observation field names');
+  const external = b.kind === 'external';
+  if (b.kind !== undefined && b.kind !== 'onnx' && !external) fail('backbone.kind', `must be "onnx" or "external", got ${JSON.stringify(b.kind)}`);
+  if (external) {
+    if (typeof b.provider !== 'string' || b.provider === '') fail('backbone.provider', 'must name what computes the features (a non-empty string)');
+    const F = int(b.F, 'backbone.F', 1);
+    if (F !== dims.F) fail('backbone.F', `(${F}) must equal dims.F (${dims.F})`);
+    if (b.image !== undefined) {
+      const img = obj(b.image, 'backbone.image');
+      int(img.height, 'backbone.image.height', 1);
+      int(img.width, 'backbone.image.width', 1);
     }
-    void size;
+    if (b.note !== undefined && typeof b.note !== 'string') fail('backbone.note', 'must be a string');
+  } else {
+    const img = obj(b.image, 'backbone.image');
+    int(img.height, 'backbone.image.height', 1);
+    int(img.width, 'backbone.image.width', 1);
+    const ins = obj(b.instruction, 'backbone.instruction');
+    if (ins.kind !== 'hashed-words') fail('backbone.instruction.kind', 'must be "hashed-words"');
+    int(ins.vocabSize, 'backbone.instruction.vocabSize', 2);
+    int(ins.maxTokens, 'backbone.instruction.maxTokens', 1);
+    if (b.proprio !== undefined) {
+      const p = obj(b.proprio, 'backbone.proprio');
+      const size = int(p.size, 'backbone.proprio.size', 1);
+      if (!Array.isArray(p.fields) || !p.fields.every((f) => typeof f === 'string')) {
+        fail('backbone.proprio.fields', 'must be a list of observation field names');
+      }
+      void size;
+    }
   }
   const files = obj(m.files, 'files');
   if (dims.k === 0 && files['draft.onnx'] !== undefined) fail('files["draft.onnx"]', 'is listed but dims.k is 0 (no draft); set dims.k to the layers the draft proposes');
-  for (const f of bundleFilesOf(dims)) {
+  if (external && files['backbone.onnx'] !== undefined) fail('files["backbone.onnx"]', 'is listed but backbone.kind is "external" (features come from outside the bundle)');
+  for (const f of filesFor(dims.k > 0, external)) {
     const entry = obj(files[f], `files["${f}"]`);
     if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) {
       fail(`files["${f}"].sha256`, 'must be 64 lower-case hex digits');

@@ -65,7 +65,7 @@ describe('a bundle without a draft (dims.k = 0)', () => {
     const dir = join(root, 'no-draft');
     const manifest = await writeBundle(dir, p);
     expect(manifest.files['draft.onnx']).toBeUndefined();
-    expect(bundleFilesOf(manifest.dims)).toEqual(['backbone.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx']);
+    expect(bundleFilesOf(manifest)).toEqual(['backbone.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx']);
     expect((await readdir(dir)).sort()).toEqual(['backbone.onnx', 'main.onnx', 'manifest.json', 'rfsq_decoder.onnx', 'rfsq_encoder.onnx']);
     const listed = { ...JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) };
     listed.files['draft.onnx'] = { sha256: '0'.repeat(64) };

@@ -9,6 +9,7 @@ import {
   validateBundleManifest,
   type ActionNormalization,
   type BackboneInfo,
+  type ExternalBackboneInfo,
   type BundleDims,
   type BundleFile,
   type BundleManifest,
@@ -24,13 +25,13 @@ export interface BundleParts {
   readonly dims: BundleDims;
   readonly actionNormalization: ActionNormalization;
   readonly tokenizer: TokenizerInfo;
-  readonly backbone: BackboneInfo;
+  readonly backbone: BackboneInfo | ExternalBackboneInfo;
   /** Optional: how the policy is meant to be run (eval defaults). */
   readonly execution?: ExecutionInfo;
   /** Where the policy was trained (env, suite, observation conventions); optional. */
   readonly trainedOn?: TrainedOnInfo;
   readonly provenance: Provenance;
-  /** The five serialized ONNX models, by file name. */
+  /** The serialized ONNX models, by file name (see `bundleFilesOf`: no draft for k = 0, no backbone when external). */
   readonly models: BundleFileMap<Uint8Array>;
 }
 
@@ -42,7 +43,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 /** The manifest of `parts` (validated), with the sha256 of every model file. */
 export function bundleManifest(parts: BundleParts): BundleManifest {
   const files: Partial<Record<BundleFile, { sha256: string }>> = {};
-  for (const f of bundleFilesOf(parts.dims)) {
+  for (const f of bundleFilesOf(parts)) {
     const bytes = parts.models[f];
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
       throw new TypeError(`parts.models["${f}"] must be the serialized ONNX model (a non-empty Uint8Array)`);
@@ -94,7 +95,7 @@ export async function writeBundle(
   const old = join(dirname(target), `.${basename(target)}.old-${stamp}`);
   try {
     await mkdir(tmp, { recursive: true });
-    for (const f of bundleFilesOf(parts.dims)) await writeFile(join(tmp, f), parts.models[f]!);
+    for (const f of bundleFilesOf(parts)) await writeFile(join(tmp, f), parts.models[f]!);
     await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const replacing = await exists(target);
     if (replacing) await rename(target, old);

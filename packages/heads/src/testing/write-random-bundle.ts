@@ -1,7 +1,7 @@
 import { exportRfsqOnnx } from '@rsd/rfsq';
 import { randomRfsqParams } from '@rsd/rfsq/testing';
 import type { RfsqParams } from '@rsd/rfsq';
-import type { BackboneInfo, BundleDims, BundleManifest } from '../bundle/bundle-manifest.ts';
+import { isExternalBackbone, type BackboneInfo, type BundleDims, type BundleManifest, type ExternalBackboneInfo } from '../bundle/bundle-manifest.ts';
 import { writeBundle } from '../bundle/write-bundle.ts';
 import { exportDraftOnnx } from '../export/export-draft-onnx.ts';
 import { exportMainOnnx } from '../export/export-main-onnx.ts';
@@ -19,8 +19,8 @@ export interface RandomBundleOptions {
   readonly name?: string;
   /** Tokenizer variant (default `robust`). */
   readonly variant?: 'robust' | 'naive';
-  /** Backbone inputs (default 8×8 image, 64 hashed words, 8 tokens, no proprio). */
-  readonly backbone?: BackboneInfo;
+  /** Backbone inputs (default 8×8 image, 64 hashed words, 8 tokens, no proprio); an external backbone writes no `backbone.onnx`. */
+  readonly backbone?: BackboneInfo | ExternalBackboneInfo;
   /** Head sizes (defaults: main 32 wide, 2 deep; draft 16 wide, 1 deep). */
   readonly heads?: Partial<Pick<HeadsConfig, 'mainWidth' | 'mainDepth' | 'draftWidth' | 'draftDepth'>>;
   /** Replace an existing folder. */
@@ -62,7 +62,7 @@ export async function writeRandomBundle(dir: string, options: RandomBundleOption
   const rfsq = randomRfsqParams({ C: dims.C, A: dims.A, H: dims.H, L: dims.L, K: dims.K, variant, hidden: [16] }, seed);
   const { encoder, decoder } = exportRfsqOnnx(rfsq);
   const weights = randomHeadWeights(headsConfig, seed + 1);
-  const backbone: BackboneInfo = options.backbone ?? {
+  const backbone: BackboneInfo | ExternalBackboneInfo = options.backbone ?? {
     image: { height: 8, width: 8 },
     instruction: { kind: 'hashed-words', vocabSize: 64, maxTokens: 8 },
   };
@@ -76,7 +76,7 @@ export async function writeRandomBundle(dir: string, options: RandomBundleOption
       backbone,
       provenance: { generator: '@rsd/heads writeRandomBundle', random: true, seed, heads: headsConfig },
       models: {
-        'backbone.onnx': exportTestBackboneOnnx(backbone, dims.F, seed + 2),
+        ...(isExternalBackbone(backbone) ? {} : { 'backbone.onnx': exportTestBackboneOnnx(backbone, dims.F, seed + 2) }),
         ...(dims.k === 0 ? {} : { 'draft.onnx': exportDraftOnnx(headsConfig, weights.draft) }),
         'main.onnx': exportMainOnnx(headsConfig, weights.main),
         'rfsq_encoder.onnx': encoder,

@@ -1,4 +1,4 @@
-import type { BundleFile, BundleManifest } from '@rsd/heads';
+import { isExternalBackbone, type BundleFile, type BundleManifest } from '@rsd/heads';
 import type { ValueSignature } from '../backend/inference-backend.ts';
 import { RsdError } from '../errors/rsd-error.ts';
 
@@ -11,20 +11,27 @@ export interface ModelContract {
   readonly outputs: readonly ValueSignature[];
 }
 
-/** What each of the five models must declare, given the manifest's sizes. */
-export function bundleContracts(m: BundleManifest): Record<BundleFile, ModelContract> {
+/**
+ * What each model of the bundle must declare, given the manifest's sizes: one entry per file of
+ * `bundleFilesOf(m)` (no `backbone.onnx` entry for an external backbone).
+ */
+export function bundleContracts(m: BundleManifest): Partial<Record<BundleFile, ModelContract>> {
   const { C, A, H, L, K, F, k } = m.dims;
   const b = m.backbone;
-  const backboneInputs: ValueSignature[] = [
-    { name: 'image', type: 'uint8', shape: [BATCH, b.image.height, b.image.width, 3] },
-    { name: 'instruction', type: 'int64', shape: [BATCH, b.instruction.maxTokens] },
-  ];
-  if (b.proprio) backboneInputs.push({ name: 'proprio', type: 'float32', shape: [BATCH, b.proprio.size] });
   const features = { name: 'features', type: 'float32', shape: [BATCH, F] };
   const tokens = { name: 'tokens', type: 'int64', shape: [BATCH, C, H, L] };
   const actions = { name: 'actions', type: 'float32', shape: [BATCH, C, A] };
+  const backbone: Partial<Record<BundleFile, ModelContract>> = {};
+  if (!isExternalBackbone(b)) {
+    const backboneInputs: ValueSignature[] = [
+      { name: 'image', type: 'uint8', shape: [BATCH, b.image.height, b.image.width, 3] },
+      { name: 'instruction', type: 'int64', shape: [BATCH, b.instruction.maxTokens] },
+    ];
+    if (b.proprio) backboneInputs.push({ name: 'proprio', type: 'float32', shape: [BATCH, b.proprio.size] });
+    backbone['backbone.onnx'] = { inputs: backboneInputs, outputs: [features] };
+  }
   return {
-    'backbone.onnx': { inputs: backboneInputs, outputs: [features] },
+    ...backbone,
     'draft.onnx': { inputs: [features], outputs: [{ name: 'logits', type: 'float32', shape: [BATCH, C, H, k, K] }] },
     'main.onnx': { inputs: [features, tokens], outputs: [{ name: 'logits', type: 'float32', shape: [BATCH, C, H, L, K] }] },
     'rfsq_encoder.onnx': { inputs: [actions], outputs: [tokens] },

@@ -8,7 +8,7 @@ import { RsdError } from '../errors/rsd-error.ts';
 export interface BundleContents {
   readonly dir: string;
   readonly manifest: BundleManifest;
-  /** Every file of `bundleFilesOf(manifest.dims)`: no `draft.onnx` when dims.k is 0. */
+  /** Every file of `bundleFilesOf(manifest)`: no `draft.onnx` when dims.k is 0, no `backbone.onnx` for an external backbone. */
   readonly models: BundleFileMap<Uint8Array>;
 }
 
@@ -31,7 +31,7 @@ async function readOrMissing(dir: string, file: string): Promise<Uint8Array> {
 
 /**
  * Reads `manifest.json` (SPEC §2), validates it with `@rsd/heads`' schema, reads its ONNX files
- * (all five, or four when the bundle has no draft: dims.k = 0) and checks each one's sha256 against the manifest. Errors: `BUNDLE_MISSING_FILE`,
+ * (all five; no `draft.onnx` when dims.k = 0; no `backbone.onnx` when backbone.kind = external) and checks each one's sha256 against the manifest. Errors: `BUNDLE_MISSING_FILE`,
  * `BUNDLE_INVALID_MANIFEST` (subject `manifest.json#<field>`), `BUNDLE_HASH_MISMATCH` (subject
  * the file).
  */
@@ -54,7 +54,7 @@ export async function readBundle(dir: string): Promise<BundleContents> {
     throw new RsdError('BUNDLE_INVALID_MANIFEST', `bundle ${dir}: ${error.message}`, { subject: error.subject ?? 'manifest.json', cause: error });
   }
   const models: Partial<Record<BundleFile, Uint8Array>> = {};
-  for (const file of bundleFilesOf(manifest.dims)) {
+  for (const file of bundleFilesOf(manifest)) {
     const bytes = await readOrMissing(dir, file);
     const actual = sha256Hex(bytes);
     const expected = manifest.files[file]!.sha256;

@@ -1,4 +1,4 @@
-import { hashInstruction, type BundleManifest } from '@rsd/heads';
+import { hashInstruction, isExternalBackbone, type BundleManifest } from '@rsd/heads';
 import type { TensorValue } from '../backend/inference-backend.ts';
 import { RsdError } from '../errors/rsd-error.ts';
 import type { Observations } from './rsd-engine.ts';
@@ -10,17 +10,19 @@ import type { Observations } from './rsd-engine.ts';
  */
 export function backboneFeeds(m: BundleManifest, obs: Observations): { feeds: Record<string, TensorValue>; B: number } {
   const bad = (subject: string, why: string) => new RsdError('INVALID_INPUT', `observations.${subject}: ${why}`, { subject: `observations.${subject}` });
+  const backbone = m.backbone;
+  if (isExternalBackbone(backbone)) throw externalBackboneError(m, 'predict(observations)');
   const B = obs.images.length;
   if (B < 1) throw bad('images', 'must hold at least one image');
   if (obs.instructions.length !== B) throw bad('instructions', `has ${obs.instructions.length} entries for ${B} images`);
-  const { height: h, width: w } = m.backbone.image;
+  const { height: h, width: w } = backbone.image;
   const image = new Uint8Array(B * h * w * 3);
   obs.images.forEach((img, b) => {
     if (img.height !== h || img.width !== w) throw bad(`images[${b}]`, `is ${img.width}x${img.height}; the bundle's backbone takes ${w}x${h} (manifest.json backbone.image)`);
     if (img.data.length !== h * w * 3) throw bad(`images[${b}].data`, `has ${img.data.length} bytes, expected ${h}*${w}*3 = ${h * w * 3}`);
     image.set(img.data, b * h * w * 3);
   });
-  const { vocabSize, maxTokens } = m.backbone.instruction;
+  const { vocabSize, maxTokens } = backbone.instruction;
   const instruction = new BigInt64Array(B * maxTokens);
   obs.instructions.forEach((text, b) => {
     if (typeof text !== 'string') throw bad(`instructions[${b}]`, 'must be a string');
@@ -30,7 +32,7 @@ export function backboneFeeds(m: BundleManifest, obs: Observations): { feeds: Re
     image: { type: 'uint8', data: image, dims: [B, h, w, 3] },
     instruction: { type: 'int64', data: instruction, dims: [B, maxTokens] },
   };
-  const spec = m.backbone.proprio;
+  const spec = backbone.proprio;
   if (spec) {
     if (obs.proprio === undefined) throw bad('proprio', `is required: the backbone reads ${spec.fields.join(', ')} (${spec.size} values)`);
     if (obs.proprio.length !== B) throw bad('proprio', `has ${obs.proprio.length} entries for ${B} images`);
@@ -45,4 +47,18 @@ export function backboneFeeds(m: BundleManifest, obs: Observations): { feeds: Re
     throw bad('proprio', 'was given but the bundle has no proprio input (manifest.json backbone.proprio)');
   }
   return { feeds, B };
+}
+
+/**
+ * The error of an operation that needs `backbone.onnx` on a bundle whose backbone is external
+ * (manifest `backbone.kind = "external"`): INVALID_OPTIONS naming the provider and what to call instead.
+ */
+export function externalBackboneError(m: BundleManifest, what: string): RsdError {
+  const provider = isExternalBackbone(m.backbone) ? m.backbone.provider : 'unknown';
+  return new RsdError(
+    'INVALID_OPTIONS',
+    `${what}: bundle "${m.name}" has an external backbone (manifest.json backbone.kind = "external", provider ${JSON.stringify(provider)}) and no backbone.onnx; ` +
+      'its features come from outside (e.g. the LIBERO server\'s --features module): call predictFromFeatures(features float32 [B, F], B, options)',
+    { subject: 'backbone.onnx' },
+  );
 }

@@ -11,7 +11,7 @@ import { relaxedAllowance } from '../decode/relaxed-allowance.ts';
 import { RsdError } from '../errors/rsd-error.ts';
 import { buildCallStats } from '../stats/build-call-stats.ts';
 import { StatisticsAggregator } from '../stats/statistics-aggregator.ts';
-import { backboneFeeds } from './backbone-feeds.ts';
+import { backboneFeeds, externalBackboneError } from './backbone-feeds.ts';
 import type { DecodeOptions, DecodeResult, Observations, RsdEngine } from './rsd-engine.ts';
 
 /** Options of {@link loadEngine}. */
@@ -23,7 +23,7 @@ export interface LoadEngineOptions extends SessionOptions {
 /**
  * Loads a model bundle (SPEC §2): validates `manifest.json`, checks every file's sha256, creates
  * one session per model (no draft session for a bundle without `draft.onnx`: `jacobi` and
- * `baseline` only) (providers `cuda` then `cpu` by default, each logged) and checks that
+ * `baseline` only; no backbone session for an external backbone: `predictFromFeatures` only) (providers `cuda` then `cpu` by default, each logged) and checks that
  * every model declares the inputs and outputs the manifest implies.
  */
 export async function loadEngine(bundleDir: string, options: LoadEngineOptions = {}): Promise<RsdEngine> {
@@ -33,7 +33,7 @@ export async function loadEngine(bundleDir: string, options: LoadEngineOptions =
   const contracts = bundleContracts(manifest);
   const sessions: Partial<Record<BundleFile, ModelSession>> = {};
   try {
-    for (const file of bundleFilesOf(manifest.dims)) {
+    for (const file of bundleFilesOf(manifest)) {
       let session: ModelSession;
       try {
         session = await backend.createSession(file, models[file]!, { ...options, log });
@@ -42,7 +42,7 @@ export async function loadEngine(bundleDir: string, options: LoadEngineOptions =
         throw new RsdError('MODEL_LOAD_FAILED', `${file}: ${(error as Error).message}`, { subject: file, cause: error });
       }
       sessions[file] = session;
-      checkModelSignature(file, session, contracts[file]);
+      checkModelSignature(file, session, contracts[file]!);
     }
   } catch (error) {
     await Promise.all(Object.values(sessions).map((s) => s.release()));
@@ -63,7 +63,7 @@ class BundleEngine implements RsdEngine {
     readonly manifest: BundleManifest,
     private readonly sessions: Readonly<Partial<Record<BundleFile, ModelSession>>>,
   ) {
-    this.files = bundleFilesOf(manifest.dims);
+    this.files = bundleFilesOf(manifest);
     this.executionProviders = Object.fromEntries(this.files.map((f) => [f, sessions[f]!.executionProvider])) as BundleFileMap<ExecutionProvider>;
     const { C, H, L, K, F, k } = manifest.dims;
     this.models = {
@@ -106,6 +106,7 @@ class BundleEngine implements RsdEngine {
 
   async computeFeatures(observations: Observations): Promise<Float32Array> {
     this.ensureOpen();
+    if (this.sessions['backbone.onnx'] === undefined) throw externalBackboneError(this.manifest, 'computeFeatures(observations)');
     const { feeds, B } = backboneFeeds(this.manifest, observations);
     const features = (await this.output('backbone.onnx', feeds, 'features')) as Float32Array;
     checkFeatures(features, B, this.manifest.dims.F, 'backbone.onnx output "features"');
@@ -116,6 +117,7 @@ class BundleEngine implements RsdEngine {
     this.ensureOpen();
     const t0 = performance.now();
     const ort0 = this.ortMs();
+    if (this.sessions['backbone.onnx'] === undefined) throw externalBackboneError(this.manifest, 'predict(observations)');
     const plan = this.plan(options);
     const features = await this.computeFeatures(observations);
     const backboneMs = performance.now() - t0;

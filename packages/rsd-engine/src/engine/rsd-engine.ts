@@ -45,7 +45,10 @@ export interface RsdEngine {
   readonly manifest: BundleManifest;
   /** The provider each model of the bundle runs on (no `draft.onnx` entry without a draft). */
   readonly executionProviders: BundleFileMap<ExecutionProvider>;
-  /** Backbone → decode → actions, for B observations (one pass of each model per step for the batch). */
+  /**
+   * Backbone → decode → actions, for B observations (one pass of each model per step for the batch).
+   * A bundle with an external backbone (no `backbone.onnx`) refuses it: use `predictFromFeatures`.
+   */
   predict(observations: Observations, options: DecodeOptions): Promise<DecodeResult>;
   /** Decode from features computed elsewhere. features: float32 [B, F]. */
   predictFromFeatures(features: Float32Array, B: number, options: DecodeOptions): Promise<DecodeResult>;

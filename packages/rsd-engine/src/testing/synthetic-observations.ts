@@ -1,4 +1,4 @@
-import type { BundleManifest } from '@rsd/heads';
+import { onnxBackboneOf, type BundleManifest } from '@rsd/heads';
 import { CounterRandom } from '../decode/counter-random.ts';
 import type { Observations, RgbImage } from '../engine/rsd-engine.ts';
 
@@ -30,7 +30,8 @@ export function syntheticObservations(
   options: { seed: number; sceneSeed?: number; scenes?: number; noise?: number },
 ): Observations {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
-  const { height: h, width: w } = manifest.backbone.image;
+  const backbone = onnxBackboneOf(manifest, 'syntheticObservations');
+  const { height: h, width: w } = backbone.image;
   const sceneCount = options.scenes ?? 8;
   const noise = options.noise ?? 6;
   const sceneRng = new CounterRandom(options.sceneSeed ?? 1);
@@ -63,7 +64,7 @@ export function syntheticObservations(
     for (let j = 0; j < data.length; j++) data[j] = Math.max(0, Math.min(255, Math.round(scene[j]! + (2 * rng.next() - 1) * noise)));
     images.push({ width: w, height: h, data });
     instructions.push(SPATIAL_INSTRUCTIONS[Math.floor(i / sceneCount) % SPATIAL_INSTRUCTIONS.length]!);
-    if (manifest.backbone.proprio) proprio.push(Float32Array.from({ length: manifest.backbone.proprio.size }, () => rng.next() - 0.5));
+    if (backbone.proprio) proprio.push(Float32Array.from({ length: backbone.proprio.size }, () => rng.next() - 0.5));
   }
-  return manifest.backbone.proprio ? { images, instructions, proprio } : { images, instructions };
+  return backbone.proprio ? { images, instructions, proprio } : { images, instructions };
 }
