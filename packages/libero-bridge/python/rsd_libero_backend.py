@@ -158,7 +158,14 @@ class LiberoBackend:
         self._env.seed(seed)
         self._env.reset()
         obs = self._env.set_init_state(states[init_state])
-        self.episode = {"suite": suite_name, "task_id": task_id, "init_state": init_state, "seed": seed, "step": 0}
+        self.episode = {
+            "suite": suite_name,
+            "task_id": task_id,
+            "init_state": init_state,
+            "seed": seed,
+            "step": 0,
+            "instruction": suite.get_task(task_id).language,
+        }
         return self.observation(obs)
 
     def step(self, action):

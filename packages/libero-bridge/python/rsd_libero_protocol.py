@@ -15,6 +15,11 @@ import json
 import struct
 
 PROTOCOL_VERSION = "rsd-libero/1"
+# Minor version 1.1 adds features: a client that asks for them in its hello gets a float32 [F]
+# blob "features" (and "features_ms") with every observation, and may send features_batch.
+# A 1.0 server refuses a 1.1 hello by name; a 1.1 server still serves 1.0 clients.
+PROTOCOL_VERSION_FEATURES = "rsd-libero/1.1"
+SUPPORTED_VERSIONS = (PROTOCOL_VERSION, PROTOCOL_VERSION_FEATURES)
 
 DTYPE_SIZES = {"uint8": 1, "int32": 4, "float32": 4, "float64": 8}
 MAX_HEADER_BYTES = 1 << 20

@@ -13,7 +13,9 @@ export type {
   SuiteInfo,
   TaskInfo,
 } from './libero-env.ts';
-export { PROTOCOL_VERSION } from './protocol/protocol-version.ts';
+export { PROTOCOL_VERSION, PROTOCOL_VERSION_FEATURES } from './protocol/protocol-version.ts';
+export { createPythonFeatureClient } from './python/python-feature-client.ts';
+export type { FeatureBatch, PythonFeatureClient, PythonFeatureClientOptions } from './python/python-feature-client.ts';
 export { createPythonEnv } from './python/python-env.ts';
 export type { PythonEnvOptions, PythonEnvTimeouts } from './python/python-env.ts';
 export type { StdioTransportOptions } from './python/stdio-transport.ts';

@@ -39,6 +39,14 @@ export interface Observation {
    * right ≤ 0 (0 = closed; the Panda's open fingers are about (+0.039, −0.039)).
    */
   readonly gripperQpos: Float64Array;
+  /**
+   * float32 [F]: features computed next to the simulator by the Python server's `--features`
+   * module (a VLA's hidden state), present only when the environment was created with
+   * `features: true` (protocol 1.1).
+   */
+  readonly features?: Float32Array;
+  /** Milliseconds the server spent computing `features` for this observation. */
+  readonly featuresMs?: number;
 }
 
 /** A task of a suite. */

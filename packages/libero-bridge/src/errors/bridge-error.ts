@@ -14,6 +14,10 @@ export type BridgeErrorCode =
   | 'AUTH_FAILED'
   /** The server runs but cannot import or configure LIBERO (missing package, first-import prompt). */
   | 'LIBERO_UNAVAILABLE'
+  /** Features were asked for, but the server has no usable `--features` module or speaks no 1.1. */
+  | 'FEATURES_UNAVAILABLE'
+  /** The server's feature module failed on an observation. */
+  | 'FEATURES_FAILED'
   | 'SERVER_ERROR'
   | 'SERVER_DIED'
   | 'TIMEOUT'

@@ -80,13 +80,33 @@ export function decodeObservation(frame: Frame): Observation {
   const agentviewRgb = image(frame, 'agentview_rgb');
   if (agentviewRgb === undefined) throw bad('blob "agentview_rgb" is missing', 'blobs.agentview_rgb');
   const eyeInHandRgb = image(frame, 'eye_in_hand_rgb');
+  const features = featuresOf(frame);
   return {
     agentviewRgb,
     ...(eyeInHandRgb === undefined ? {} : { eyeInHandRgb }),
+    ...features,
     eePos: vector(o, 'ee_pos', 3, 'reply.obs'),
     eeQuat: vector(o, 'ee_quat', 4, 'reply.obs'),
     gripperQpos: vector(o, 'gripper_qpos', 2, 'reply.obs'),
   };
+}
+
+/** Protocol 1.1: the blob `features` float32 [F] and `features_ms`, when the frame has them. */
+function featuresOf(frame: Frame): { features?: Float32Array; featuresMs?: number } {
+  const blob = frame.blobs.get('features');
+  if (blob === undefined) return {};
+  if (blob.dtype !== 'float32' || blob.shape.length !== 1 || !blob.shape[0]) throw bad('blob "features" is not a non-empty float32 [F] vector', 'blobs.features');
+  const ms = frame.header.features_ms;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw bad('"features_ms" is not a finite number >= 0', 'reply.features_ms');
+  return { features: float32Of(blob.data), featuresMs: ms };
+}
+
+/** Little-endian float32 bytes → Float32Array (an aligned own copy). */
+export function float32Of(bytes: Uint8Array): Float32Array {
+  const out = new Float32Array(bytes.byteLength / 4);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
 }
 
 /** The `step_result` reply → StepResult. */
@@ -110,6 +130,8 @@ const SERVER_CODES: ReadonlySet<string> = new Set<BridgeErrorCode>([
   'PROTOCOL_VERSION_MISMATCH',
   'AUTH_FAILED',
   'LIBERO_UNAVAILABLE',
+  'FEATURES_UNAVAILABLE',
+  'FEATURES_FAILED',
   'SIMULATION_FAILED',
 ]);
 

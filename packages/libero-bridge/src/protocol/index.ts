@@ -1,4 +1,4 @@
-export { PROTOCOL_VERSION } from './protocol-version.ts';
+export { PROTOCOL_VERSION, PROTOCOL_VERSION_FEATURES } from './protocol-version.ts';
 export { BLOB_DTYPES, DEFAULT_FRAME_LIMITS, FRAME_PREFIX_BYTES } from './frame.ts';
 export type { Blob, BlobDtype, BlobInput, BlobSpec, Frame, FrameLimits } from './frame.ts';
 export { encodeFrame } from './encode-frame.ts';
@@ -9,6 +9,7 @@ export type {
   BridgeRequest,
   CloseRequest,
   ErrorReplyBody,
+  FeaturesBatchRequest,
   HelloRequest,
   ListSuitesRequest,
   ResetRequest,

@@ -2,7 +2,7 @@ import { normalizeAction } from '../action.ts';
 import { BridgeError } from '../errors/bridge-error.ts';
 import type { Action, LiberoEnv, Observation, ResetOptions, StepResult, SuiteInfo } from '../libero-env.ts';
 import { decodeObservation, decodeStepResult, decodeSuites } from '../protocol/decode-reply.ts';
-import { PROTOCOL_VERSION } from '../protocol/protocol-version.ts';
+import { PROTOCOL_VERSION, PROTOCOL_VERSION_FEATURES } from '../protocol/protocol-version.ts';
 import { RpcConnection, type RequestBody } from './rpc-connection.ts';
 import { spawnStdioTransport, type StdioTransportOptions } from './stdio-transport.ts';
 import { connectTcpTransport } from './tcp-transport.ts';
@@ -23,6 +23,12 @@ interface CommonOptions {
   readonly cameraHeight?: number;
   readonly cameraWidth?: number;
   readonly timeouts?: PythonEnvTimeouts;
+  /**
+   * Ask the server for features with every observation (protocol 1.1; the server must run with
+   * `--features <module.py>`): `Observation.features` float32 [F] and `featuresMs`. A server that
+   * cannot is a FEATURES_UNAVAILABLE setup fault at creation.
+   */
+  readonly features?: boolean;
 }
 
 export type PythonEnvOptions =
@@ -83,33 +89,74 @@ export async function createPythonEnv(options: PythonEnvOptions): Promise<Libero
   const connection = new RpcConnection(transport);
   let info: Readonly<Record<string, string>>;
   try {
-    const reply = await connection.request(
-      {
-        type: 'hello',
-        version: PROTOCOL_VERSION,
-        client: '@rsd/libero-bridge',
-        ...(options.transport === 'tcp' && options.token !== undefined ? { token: options.token } : {}),
-      },
-      { timeoutMs: timeouts.connectMs, context: 'hello' },
-    );
-    if (reply.header.version !== PROTOCOL_VERSION) {
-      throw new BridgeError(
-        'PROTOCOL_VERSION_MISMATCH',
-        `the python server ${transport.description} speaks protocol ${JSON.stringify(reply.header.version)}, this client speaks ${PROTOCOL_VERSION}`,
-        { subject: 'version' },
-      );
-    }
+    const reply = await helloRequest(connection, {
+      features: options.features === true,
+      env: true,
+      ...(options.transport === 'tcp' && options.token !== undefined ? { token: options.token } : {}),
+      timeoutMs: timeouts.connectMs,
+    });
     info = {
-      protocol: PROTOCOL_VERSION,
-      server: typeof reply.header.server === 'string' ? reply.header.server : 'unknown',
-      libero: typeof reply.header.libero === 'string' ? reply.header.libero : 'unknown',
+      protocol: String(reply.version),
+      server: typeof reply.server === 'string' ? reply.server : 'unknown',
+      libero: typeof reply.libero === 'string' ? reply.libero : 'unknown',
       endpoint: transport.description,
+      ...(options.features === true ? { features: featureModuleOf(reply) } : {}),
     };
   } catch (error) {
     await connection.close();
     throw error;
   }
-  return new PythonEnv(connection, camera, timeouts, info);
+  return new PythonEnv(connection, camera, timeouts, info, options.features === true);
+}
+
+function featureModuleOf(reply: Readonly<Record<string, unknown>>): string {
+  const f = reply.features as { module?: unknown } | undefined;
+  return typeof f?.module === 'string' ? f.module : 'unknown';
+}
+
+/**
+ * The hello of protocol 1.0, or 1.1 with `features: true` when features are wanted. Returns the
+ * reply header. A server that speaks no 1.1 refuses the latter by name: that becomes a
+ * FEATURES_UNAVAILABLE setup fault saying what to run instead.
+ */
+export async function helloRequest(
+  connection: RpcConnection,
+  o: { readonly features: boolean; readonly env: boolean; readonly token?: string; readonly timeoutMs: number },
+): Promise<Readonly<Record<string, unknown>>> {
+  const version = o.features ? PROTOCOL_VERSION_FEATURES : PROTOCOL_VERSION;
+  let reply;
+  try {
+    reply = await connection.request(
+      {
+        type: 'hello',
+        version,
+        client: '@rsd/libero-bridge',
+        ...(o.token !== undefined ? { token: o.token } : {}),
+        ...(o.features ? { features: true, ...(o.env ? {} : { env: false }) } : {}),
+      },
+      { timeoutMs: o.timeoutMs, context: 'hello' },
+    );
+  } catch (error) {
+    if (o.features && BridgeError.isInstance(error) && error.code === 'PROTOCOL_VERSION_MISMATCH') {
+      throw new BridgeError(
+        'FEATURES_UNAVAILABLE',
+        `features were asked for, but the python server ${connection.description} does not speak protocol ${PROTOCOL_VERSION_FEATURES} (features in observations): run the rsd_libero_server.py of this @rsd/libero-bridge with --features <module.py>. ${error.message}`,
+        { subject: 'version', cause: error },
+      );
+    }
+    throw error;
+  }
+  if (reply.header.version !== version) {
+    throw new BridgeError(
+      'PROTOCOL_VERSION_MISMATCH',
+      `the python server ${connection.description} speaks protocol ${JSON.stringify(reply.header.version)}, this client speaks ${version}`,
+      { subject: 'version' },
+    );
+  }
+  if (o.features && (typeof reply.header.features !== 'object' || reply.header.features === null)) {
+    throw new BridgeError('FEATURES_UNAVAILABLE', `the python server ${connection.description} accepted protocol ${version} but did not confirm features in its hello`, { subject: 'features' });
+  }
+  return reply.header;
 }
 
 class PythonEnv implements LiberoEnv {
@@ -122,9 +169,18 @@ class PythonEnv implements LiberoEnv {
     private readonly connection: RpcConnection,
     private readonly camera: { readonly height: number; readonly width: number },
     private readonly timeouts: { readonly resetMs: number; readonly requestMs: number },
-    /** From the server's hello: protocol, server, `libero` (its installed version), endpoint. */
+    /** From the server's hello: protocol, server, `libero` (its installed version), endpoint, `features` (the module). */
     readonly serverInfo: Readonly<Record<string, string>>,
+    private readonly features: boolean = false,
   ) {}
+
+  /** With features on, every observation must carry them (no silent fallback). */
+  private checked(observation: Observation, context: string): Observation {
+    if (this.features && observation.features === undefined) {
+      throw new BridgeError('PROTOCOL_ERROR', `${context}: the python server sent no features blob although the hello asked for them`, { subject: 'features' });
+    }
+    return observation;
+  }
 
   async listSuites(): Promise<readonly SuiteInfo[]> {
     this.checkOpen('listSuites');
@@ -163,7 +219,7 @@ class PythonEnv implements LiberoEnv {
       `reset of ${describeEpisode(this.episode)}`,
     );
     this.episode.running = true;
-    return decodeObservation(frame);
+    return this.checked(decodeObservation(frame), 'reset');
   }
 
   async step(action: Action): Promise<StepResult> {
@@ -179,7 +235,9 @@ class PythonEnv implements LiberoEnv {
       this.timeouts.requestMs,
       `step ${episode.step} of ${describeEpisode(episode)}`,
     );
-    return decodeStepResult(frame);
+    const result = decodeStepResult(frame);
+    this.checked(result.observation, `step ${episode.step}`);
+    return result;
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { BridgeError } from '../errors/bridge-error.ts';
 import { errorFromReply } from '../protocol/decode-reply.ts';
 import { encodeFrame } from '../protocol/encode-frame.ts';
-import type { Frame } from '../protocol/frame.ts';
+import type { BlobInput, Frame } from '../protocol/frame.ts';
 import { FrameDecoder } from '../protocol/frame-decoder.ts';
 import { REPLY_TYPE, type BridgeRequest } from '../protocol/messages.ts';
 import type { BridgeTransport } from './transport.ts';
@@ -53,9 +53,10 @@ export class RpcConnection {
 
   /**
    * Sends `body` and resolves with the reply frame of the expected type. `context` names what is
-   * being done (request and episode) in every error.
+   * being done (request and episode) in every error. `blobs` travel after the header (e.g. the
+   * images of a `features_batch`).
    */
-  request(body: RequestBody, options: { timeoutMs: number; context: string }): Promise<Frame> {
+  request(body: RequestBody, options: { timeoutMs: number; context: string; blobs?: readonly BlobInput[] }): Promise<Frame> {
     if (this.failure !== undefined) return Promise.reject(this.failure(options.context));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
@@ -70,7 +71,7 @@ export class RpcConnection {
         );
       }, options.timeoutMs);
       this.pending.set(id, { type: body.type, context: options.context, resolve, reject, timer });
-      this.transport.send(encodeFrame({ ...body, id }));
+      this.transport.send(encodeFrame({ ...body, id }, options.blobs ?? []));
     });
   }
 
