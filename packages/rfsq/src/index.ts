@@ -27,6 +27,8 @@ export { RfsqTokenizer } from './core/rfsq-tokenizer.ts';
 export { exportRfsqOnnx, RFSQ_ENCODER_FILE, RFSQ_DECODER_FILE } from './onnx/export-rfsq-onnx.ts';
 export type { RfsqOnnxModels } from './onnx/export-rfsq-onnx.ts';
 export { SeededPrng } from './util/seeded-prng.ts';
+export { adamBetaPower, restoreAdamState, saveAdamState } from './tf/adam-state.ts';
+export type { AdamTensor } from './tf/adam-state.ts';
 export { cutActionChunks } from './data/action-chunks.ts';
 export { decodeNpy, encodeNpy, npyToFloat64 } from './io/npy.ts';
 export type { NpyTypedArray } from './io/npy.ts';

@@ -23,9 +23,14 @@ async function main(argv: string[]): Promise<number> {
       console.log(TRAIN_DEFAULT_HELP);
       return 0;
     }
-    const log = (line: string) => process.stderr.write(`${line}\n`);
-    const r = await runTrainDefault({ config: t.config, out: t.out, ...(t.work === undefined ? {} : { workDir: t.work }), overwrite: t.overwrite }, { log });
-    const summary = { out: r.out, samples: r.samples, stageSeconds: r.stageSeconds, policy: r.policyHistory[r.policyHistory.length - 1], draftPositionAgreement: r.draft.positionAgreement, draftLayerAgreement: r.draft.layerAgreement, expectedAcceptedLayers: r.draft.expectedAcceptedLayers };
+    // on a TTY a log line first clears the progress status line it would otherwise run into
+    const log = (line: string) => process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}\n` : `${line}\n`);
+    const progress = { isTTY: process.stderr.isTTY === true, write: (text: string) => void process.stderr.write(text) };
+    const r = await runTrainDefault(
+      { config: t.config, out: t.out, ...(t.work === undefined ? {} : { workDir: t.work }), overwrite: t.overwrite, fresh: t.fresh },
+      { log, progress },
+    );
+    const summary = { out: r.out, samples: r.samples, stageSeconds: r.stageSeconds, reused: r.reused, policy: r.policyHistory[r.policyHistory.length - 1], draftPositionAgreement: r.draft.positionAgreement, draftLayerAgreement: r.draft.layerAgreement, expectedAcceptedLayers: r.draft.expectedAcceptedLayers };
     console.log(t.json ? JSON.stringify(summary) : JSON.stringify(summary, null, 2));
     return 0;
   }

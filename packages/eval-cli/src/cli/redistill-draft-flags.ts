@@ -13,7 +13,7 @@ head on the features of every call. Writes a bundle that differs only in draft.o
 provenance (baseline and exact-mode outputs unchanged).
 
   --bundle <dir>          the bundle to start from
-  --checkpoint <file>     heads checkpoint with its main weights (<work>/heads/checkpoint.safetensors)
+  --checkpoint <file>     heads checkpoint with its main weights (<work>/draft/checkpoint.safetensors)
   --out <dir>             new bundle folder
   --episodes <n>          closed-loop episodes per task (default 20)
   --draft-width <n>       hidden width of the new draft (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.draftWidth})

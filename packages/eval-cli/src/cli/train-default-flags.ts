@@ -12,8 +12,19 @@ random-shift augmentation) -> draft head distilled to the main head's greedy tok
 model bundle -> on-policy rollouts of its baseline policy -> draft re-distilled on their
 features -> model bundle with provenance. Seeds are fixed by --seed; stage times are printed.
 
+Resume: every stage writes its outputs and a marker (config + inputs hash) into the work folder.
+Rerun the same command after a kill (or in a later session) and finished stages are reused
+("stage X: done before, reusing"); an interrupted one continues from its last checkpoint (the
+policy after every epoch: weights, Adam state, data-order/augmentation generator, LR schedule
+position; the tokenizer and draft after every epoch; demos after every task). The resumed run
+writes the same model bytes as an uninterrupted one. A work folder started with another config
+is refused, naming the fields that differ: pass --fresh to discard it, or choose another --work.
+Progress: one line per epoch/task with samples/s and the stage's ETA (a status line on a TTY).
+
   --out <dir>             bundle folder to write (absolute path: nx runs in packages/eval-cli)
-  --work <dir>            intermediate outputs (default <out>.work)
+  --work <dir>            stage outputs, checkpoints and markers; a rerun resumes in it
+                          (default <out>.work; keep it until the bundle is written)
+  --fresh                 discard an existing work folder and start from scratch
   --tasks <a,b,...>       embedded_spatial task ids (default ${TRAIN_DEFAULT_CONFIG.tasks.join(',')})
   --demos <n>             expert demos per task (default ${TRAIN_DEFAULT_CONFIG.demosPerTask})
   --epochs <n>            backbone + main head epochs (default ${TRAIN_DEFAULT_CONFIG.epochs})
@@ -27,7 +38,7 @@ features -> model bundle with provenance. Seeds are fixed by --seed; stage times
                           (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.episodesPerTask})
   --seed <n>              seed of every stage (default ${TRAIN_DEFAULT_CONFIG.seed})
   --smoke                 tiny config (1 task, 2 demos, 16x16) to check the pipeline runs
-  --overwrite             replace an existing --out
+  --overwrite             replace an existing --out (checked before any work)
   --json                  print the result as JSON
   --help`;
 
@@ -35,6 +46,7 @@ export interface TrainDefaultCli {
   readonly help: boolean;
   readonly json: boolean;
   readonly overwrite: boolean;
+  readonly fresh: boolean;
   readonly out?: string;
   readonly work?: string;
   readonly config: TrainDefaultConfig;
@@ -63,6 +75,7 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
         'onpolicy-episodes': { type: 'string' },
         smoke: { type: 'boolean' },
         overwrite: { type: 'boolean' },
+        fresh: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -106,6 +119,7 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
     help: parsed.help === true,
     json: parsed.json === true,
     overwrite: parsed.overwrite === true,
+    fresh: parsed.fresh === true,
     ...(parsed.out === undefined ? {} : { out: userPath(parsed.out) }),
     ...(parsed.work === undefined ? {} : { work: userPath(parsed.work) }),
     config,

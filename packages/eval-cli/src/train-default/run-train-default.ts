@@ -1,56 +1,69 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { access, cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
-  exportBackboneOnnx,
   featureDataset,
+  loadTrainState,
   registerWasmTrainingKernels,
   saveTrainState,
   trainHeads,
-  writeBundle,
   type BackboneConfig,
   type BundleManifest,
+  type CheckpointTensor,
   type HeadsConfig,
   type TrainReport,
 } from '@rsd/heads';
 import { randomHeadWeights } from '@rsd/heads/testing';
-import { EMBEDDED_SPATIAL_NAME } from '@rsd/libero-bridge';
 import { loadRfsqParams, RfsqTokenizer, selectTfBackend } from '@rsd/rfsq';
-import { createProgressReporter, trainRfsq, TRAIN_DEFAULTS } from '@rsd/rfsq/train';
-import { runDemoStage } from './demo-stage.ts';
-import { buildPolicyDataset } from './policy-dataset.ts';
-import {
-  checkTrainDefaultConfig,
-  PROPRIO_FIELDS,
-  PROPRIO_SIZE,
-  type TrainDefaultConfig,
-} from './train-default-config.ts';
+import { trainRfsq, TRAIN_DEFAULTS, type ProgressSink } from '@rsd/rfsq/train';
+import { readBundle } from '@rsd/rsd-engine';
+import { EvalError } from '../errors/eval-error.ts';
+import type { ProgressStream } from '../progress/progress-reporter.ts';
 import { collectOnPolicyFeatures } from './collect-onpolicy-features.ts';
+import { writeDefaultBundle } from './default-bundle.ts';
+import { runDemoStage } from './demo-stage.ts';
+import { loadPolicyCheckpoint, loadPolicyOutput, savePolicyCheckpoint, savePolicyOutput } from './policy-checkpoint.ts';
+import { buildPolicyDataset } from './policy-dataset.ts';
 import { redistillDraft } from './redistill-draft.ts';
+import { StageProgress } from './stage-progress.ts';
+import { loadTensorFile, saveTensorFile } from './tensor-file.ts';
+import { checkTrainDefaultConfig, PROPRIO_SIZE, type TrainDefaultConfig } from './train-default-config.ts';
 import { trainPolicy } from './train-policy.ts';
+import { inputsOf, TrainStageRunner } from './train-stage-runner.ts';
+import { sha256, TrainWorkDir } from './train-work-dir.ts';
 
 export interface TrainDefaultOptions {
   readonly config: TrainDefaultConfig;
-  /** Bundle folder to write (replaced when `overwrite`). */
+  /** Bundle folder to write (replaced when `overwrite`; checked before any work). */
   readonly out: string;
-  /** Intermediate outputs (demo actions, tokenizer, heads run); default `<out>.work`. */
+  /** Stage outputs, checkpoints and markers; default `<out>.work`. A rerun resumes in it. */
   readonly workDir?: string;
   readonly overwrite?: boolean;
+  /** Discard an existing work folder (needed when the config changed). */
+  readonly fresh?: boolean;
 }
 
 export interface TrainDefaultDeps {
   readonly log: (line: string) => void;
   /** The TF.js module and backend name; default: `selectTfBackend()` (+ the wasm training kernels). */
   readonly tf?: { tf: typeof TfModule; backend: string };
+  /** Progress lines and, on a TTY, status lines (default: piped lines through `log`). */
+  readonly progress?: ProgressStream;
+  /**
+   * Test hook, called at every unit boundary of a stage (`units` = epochs or tasks finished,
+   * the last one's checkpoint possibly not yet written). A throw stops the run there, as a kill would.
+   */
+  readonly interrupt?: (stage: string, units: number) => void;
 }
 
 export interface TrainDefaultResult {
   readonly out: string;
   readonly manifest: BundleManifest;
-  /** Seconds per stage. */
+  /** Seconds per stage (a reused stage: the seconds it took when it ran). */
   readonly stageSeconds: Readonly<Record<string, number>>;
+  /** Stages found finished in the work folder and reused. */
+  readonly reused: readonly string[];
   readonly samples: number;
   readonly policyHistory: readonly unknown[];
   readonly draft: TrainReport['draftVsMainGreedy'];
@@ -66,33 +79,28 @@ function gitCommit(): string {
   }
 }
 
-const sha = (a: ArrayBufferView) =>
-  createHash('sha256')
-    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
-    .digest('hex');
+const exists = (p: string) => access(p).then(() => true, () => false);
+const shaOf = (a: ArrayBufferView) => sha256(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 
 /**
  * The embedded-default pipeline: expert demos (training init states) → RFSQ → policy dataset →
  * backbone + main head (joint, token cross-entropy, random-shift augmentation) → draft head
- * distilled to main's greedy tokens on the backbone's features → `writeBundle` with provenance.
+ * distilled to main's greedy tokens on the backbone's features → bundle → (optional) on-policy
+ * rollouts and draft re-distillation → `out`. Every stage leaves its outputs and a marker in the
+ * work folder; a rerun with the same config reuses finished stages and resumes an interrupted
+ * one from its last checkpoint (the policy stage: after every epoch), with the same bytes.
  */
-export async function runTrainDefault(
-  options: TrainDefaultOptions,
-  deps: TrainDefaultDeps,
-): Promise<TrainDefaultResult> {
+export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainDefaultDeps): Promise<TrainDefaultResult> {
   const cfg = options.config;
   checkTrainDefaultConfig(cfg);
   const out = resolve(options.out);
-  const work = resolve(options.workDir ?? `${out}.work`);
   const { log } = deps;
-  const stageSeconds: Record<string, number> = {};
-  const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-    const t0 = performance.now();
-    const r = await f();
-    stageSeconds[name] = +((performance.now() - t0) / 1000).toFixed(2);
-    log(`[train-default] stage ${name}: ${stageSeconds[name]} s`);
-    return r;
-  };
+  if (!options.overwrite && (await exists(out)))
+    throw new EvalError('IO_ERROR', `${out} already exists (pass --overwrite to replace it)`, { subject: '--out' });
+  const work = await TrainWorkDir.open(resolve(options.workDir ?? `${out}.work`), cfg, { fresh: options.fresh ?? false, log });
+  const runner = new TrainStageRunner(work, log);
+  const stream = deps.progress ?? { write: (t: string) => log(t.replace(/\n$/, '')) };
+  const interrupt = deps.interrupt ?? (() => undefined);
   const { tf, backend } =
     deps.tf ??
     (await (async () => {
@@ -101,63 +109,75 @@ export async function runTrainDefault(
       return { tf: s.tf, backend: s.backend };
     })());
 
-  const demos = await timed('demos', () =>
-    runDemoStage(
-      {
-        tasks: cfg.tasks,
-        perTask: cfg.demosPerTask,
-        seed: cfg.seed,
-        imageSize: cfg.imageSize,
-        dir: join(work, 'actions'),
+  const demoStage = (resume: boolean, dir: string) =>
+    runDemoStage({ tasks: cfg.tasks, perTask: cfg.demosPerTask, seed: cfg.seed, imageSize: cfg.imageSize, dir, resume }, log, {
+      isTTY: stream.isTTY,
+      write: (t) => {
+        stream.write(t);
+        const m = /demos task (\d+)\/\d+ \(/.exec(t);
+        if (m) interrupt('demos', Number(m[1]));
       },
-      log,
-    ),
+    } as ProgressStream);
+  const demosStage = await runner.stage(
+    'demos',
+    [],
+    async (resume, dir) => {
+      const value = await demoStage(resume, dir);
+      return { value, result: { outputSha256: value.sha256, failures: value.failures } };
+    },
+    (_, dir) => demoStage(true, dir),
   );
+  const demos = demosStage.value;
 
-  const rfsqDir = join(work, 'rfsq');
-  await rm(rfsqDir, { recursive: true, force: true });
-  const rfsq = await timed('rfsq', () =>
-    trainRfsq(
-      {
-        ...TRAIN_DEFAULTS,
-        data: demos.actionFiles,
-        out: rfsqDir,
-        variant: cfg.rfsq.variant,
-        layers: cfg.rfsq.layers,
-        levels: [cfg.rfsq.levels],
-        latentDim: cfg.rfsq.latentDim,
-        epochs: cfg.rfsq.epochs,
-        hidden: cfg.rfsq.hidden,
-        seed: cfg.seed,
-      },
-      {
-        log,
-        progress: createProgressReporter({ isTTY: false, write: () => true }),
-        selectBackend: async () => ({ tf, backend: backend as 'wasm', provider: 'train-default' }),
-      },
-    ),
+  const rfsqStage = await runner.stage(
+    'rfsq',
+    inputsOf(demosStage.marker),
+    async (resume, dir) => {
+      const tokDir = join(dir, 'tokenizer');
+      const canResume = resume && ((await exists(join(`${tokDir}.partial`, 'checkpoint', 'rfsq.json'))) || (await exists(join(tokDir, 'rfsq.json'))));
+      const progress = new StageProgress(stream, { stage: 'rfsq', unitName: 'epoch', total: cfg.rfsq.epochs });
+      const sink: ProgressSink = {
+        step: (i) => progress.tick(i.step + 1, i.stepsPerEpoch, 0),
+        epoch: (i) => {
+          progress.unit(0, `loss ${i.loss.toExponential(4)}`);
+          interrupt('rfsq', i.epoch + 1);
+        },
+        done: () => undefined,
+      };
+      const r = await trainRfsq(
+        {
+          ...TRAIN_DEFAULTS,
+          data: demos.actionFiles,
+          out: tokDir,
+          variant: cfg.rfsq.variant,
+          layers: cfg.rfsq.layers,
+          levels: [cfg.rfsq.levels],
+          latentDim: cfg.rfsq.latentDim,
+          epochs: cfg.rfsq.epochs,
+          hidden: cfg.rfsq.hidden,
+          seed: cfg.seed,
+          resume: canResume,
+        },
+        { log, progress: sink, selectBackend: async () => ({ tf, backend: backend as 'wasm', provider: 'train-default' }) },
+      );
+      const enc = await readFile(join(tokDir, 'rfsq_encoder.onnx'));
+      const dec = await readFile(join(tokDir, 'rfsq_decoder.onnx'));
+      return { value: r.report.mse, result: { outputSha256: sha256(enc, dec), mse: r.report.mse } };
+    },
+    async (m) => m.result['mse'] as number,
   );
+  const rfsqDir = join(work.stageDir('rfsq'), 'tokenizer');
   const { params } = loadRfsqParams(rfsqDir);
   const tokenizer = new RfsqTokenizer(params);
   const { C, A, H, L, K } = params.config;
 
-  const backboneCfg: BackboneConfig = {
-    ...cfg.backbone,
-    imageSize: cfg.imageSize,
-    proprioSize: PROPRIO_SIZE,
-    F: cfg.heads.F,
-  };
+  const backboneCfg: BackboneConfig = { ...cfg.backbone, imageSize: cfg.imageSize, proprioSize: PROPRIO_SIZE, F: cfg.heads.F };
   const headsCfg: HeadsConfig = { ...cfg.heads, C, H, L, K };
-  const data = await timed('dataset', () =>
-    buildPolicyDataset(demos.tasks, tokenizer, {
-      imageSize: cfg.imageSize,
-      vocabSize: backboneCfg.vocabSize,
-      maxTokens: backboneCfg.maxTokens,
-    }),
+  // derived in memory from demos + tokenizer in seconds: recomputed, not stored
+  const data = await runner.timed('dataset', () =>
+    buildPolicyDataset(demos.tasks, tokenizer, { imageSize: cfg.imageSize, vocabSize: backboneCfg.vocabSize, maxTokens: backboneCfg.maxTokens }),
   );
-  log(
-    `[train-default] dataset: ${data.N} samples, image ${cfg.imageSize}x${cfg.imageSize}, tokens [${C},${H},${L}] K=${K}`,
-  );
+  log(`[train-default] dataset: ${data.N} samples, image ${cfg.imageSize}x${cfg.imageSize}, tokens [${C},${H},${L}] K=${K}`);
 
   // validation = whole demos (every 10th demo of each task), so val frames are never neighbours of train frames
   const demoIndex: number[] = [];
@@ -172,170 +192,203 @@ export async function runTrainDefault(
   const init = randomHeadWeights(headsCfg, cfg.seed);
   const sqrtScales = params.layerScales.map((x) => Math.sqrt(x));
   const layerWeights =
-    cfg.layerWeighting === 'sqrt-scale'
-      ? sqrtScales.map((x) => (x * L) / sqrtScales.reduce((a, b) => a + b, 0))
-      : undefined;
-  const policy = await timed('policy', () =>
-    trainPolicy(
-      tf,
-      data,
-      {
-        backbone: backboneCfg,
-        heads: headsCfg,
-        mainInit: init.main,
-        epochs: cfg.epochs,
-        batchSize: cfg.batchSize,
-        learningRate: cfg.learningRate,
-        lrSchedule: cfg.lrSchedule,
-        shift: cfg.shift,
-        seed: cfg.seed,
-        ...(layerWeights === undefined ? {} : { layerWeights }),
-        val: val.length > 0 ? val : train.slice(0, 1),
-        train,
-      },
-      log,
-    ),
-  );
+    cfg.layerWeighting === 'sqrt-scale' ? sqrtScales.map((x) => (x * L) / sqrtScales.reduce((a, b) => a + b, 0)) : undefined;
 
-  const headsDir = join(work, 'heads');
-  await rm(headsDir, { recursive: true, force: true });
-  const heads = await timed('draft', async () => {
-    // trainHeads has no "start from these main weights" option: hand it a finished main phase as a checkpoint
-    await mkdir(headsDir, { recursive: true });
-    await saveTrainState(join(headsDir, 'checkpoint.safetensors'), {
-      phase: 'main',
-      epoch: 1,
-      config: headsCfg,
-      main: policy.main,
-      draft: init.draft,
-      optimizer: [],
-      history: [],
-    });
-    return trainHeads(
-      {
-        config: headsCfg,
-        data: featureDataset(
-          { shape: [data.N, cfg.heads.F], data: policy.features },
-          { shape: [data.N, C, H, L], data: data.tokens },
-          'train-default features',
-        ),
-        outDir: headsDir,
-        mainEpochs: 1,
-        draftEpochs: cfg.draftEpochs,
-        batchSize: cfg.batchSize,
-        learningRate: cfg.learningRate,
-        seed: cfg.seed,
-        resume: true,
-      },
-      { tf, backend, log },
-    );
-  });
-
-  let manifest = await timed('bundle', async () =>
-    writeBundle(
-      out,
-      {
-        name: 'embedded_spatial',
-        dims: { C, A, H, L, K, F: cfg.heads.F, k: cfg.heads.draftLayers },
-        actionNormalization: {
-          kind: 'bounds',
-          low: [...params.actionNormalization.low],
-          high: [...params.actionNormalization.high],
-        },
-        tokenizer: {
-          variant: params.config.variant,
-          layerScales: [...params.layerScales],
-          layerShifts: [...params.layerShifts],
-        },
-        backbone: {
-          image: { height: cfg.imageSize, width: cfg.imageSize },
-          instruction: { kind: 'hashed-words', vocabSize: backboneCfg.vocabSize, maxTokens: backboneCfg.maxTokens },
-          proprio: { size: PROPRIO_SIZE, fields: [...PROPRIO_FIELDS] },
-        },
-        execution: cfg.execution,
-        // demos are recorded from the embedded suite's observations, in LIBERO's conventions
-        trainedOn: { env: 'embedded', suite: EMBEDDED_SPATIAL_NAME, conventions: 'libero' },
-        provenance: {
-          pipeline: '@rsd/eval-cli train-default',
-          commit: gitCommit(),
-          config: cfg,
-          seeds: { demos: cfg.seed, rfsq: cfg.seed, init: cfg.seed, order: cfg.seed + 17, heads: cfg.seed },
-          backend,
-          data: {
-            demosSha256: demos.sha256,
-            tokensSha256: sha(data.tokens),
-            imagesSha256: sha(data.images),
-            samples: data.N,
-            trainSamples: train.length,
-            valSamples: val.length,
-            expertFailures: demos.failures,
-          },
-          trainingSeconds: { ...stageSeconds },
-          policyLayerWeights: layerWeights ?? 'uniform',
-          policySamplesPerSecond: +policy.samplesPerSecond.toFixed(1),
-          finalLosses: {
-            rfsqMse: rfsq.report.mse,
-            policy: policy.history[policy.history.length - 1],
-            draftVsMainGreedy: heads.report.draftVsMainGreedy,
-          },
-        },
-        models: {
-          'backbone.onnx': exportBackboneOnnx(backboneCfg, policy.backbone),
-          'main.onnx': new Uint8Array(await readFile(heads.files.mainOnnx)),
-          'draft.onnx': new Uint8Array(await readFile(heads.files.draftOnnx)),
-          'rfsq_encoder.onnx': new Uint8Array(await readFile(join(rfsqDir, 'rfsq_encoder.onnx'))),
-          'rfsq_decoder.onnx': new Uint8Array(await readFile(join(rfsqDir, 'rfsq_decoder.onnx'))),
-        },
-      },
-      { overwrite: options.overwrite ?? false },
-    ),
-  );
-  const op = cfg.onPolicyDraft;
-  let draftReport = heads.report.draftVsMainGreedy;
-  if (op.episodesPerTask > 0) {
-    const collected = await timed('onpolicy-rollouts', () =>
-      collectOnPolicyFeatures(
-        out,
-        { tasks: cfg.tasks, episodesPerTask: op.episodesPerTask, seed: cfg.seed, maxSteps: op.maxSteps, execution: cfg.execution },
-        log,
-      ),
-    );
-    const r = await timed('onpolicy-draft', () =>
-      redistillDraft(
-        { tf, backend },
+  const policyStage = await runner.stage(
+    'policy',
+    inputsOf(demosStage.marker, rfsqStage.marker),
+    async (resume, dir) => {
+      const ckpt = join(dir, 'checkpoint.safetensors');
+      const key = work.key('policy', inputsOf(demosStage.marker, rfsqStage.marker));
+      const saved = resume && (await exists(ckpt)) ? await loadPolicyCheckpoint(ckpt) : undefined;
+      if (saved !== undefined && saved.key !== key) throw new EvalError('RESUME_MISMATCH', `${ckpt}: written for other inputs; pass --fresh`, { subject: ckpt });
+      if (saved !== undefined) log(`[train-default] policy: resuming from ${ckpt} after epoch ${saved.epoch}/${cfg.epochs}`);
+      const p = await trainPolicy(
+        tf,
+        data,
         {
-          bundleDir: out,
-          checkpoint: join(headsDir, 'checkpoint.safetensors'),
-          features: collected.features,
-          N: collected.N,
-          draftWidth: op.draftWidth,
-          draftEpochs: op.draftEpochs,
+          backbone: backboneCfg,
+          heads: headsCfg,
+          mainInit: init.main,
+          epochs: cfg.epochs,
+          batchSize: cfg.batchSize,
+          learningRate: cfg.learningRate,
+          lrSchedule: cfg.lrSchedule,
+          shift: cfg.shift,
+          seed: cfg.seed,
+          ...(layerWeights === undefined ? {} : { layerWeights }),
+          val: val.length > 0 ? val : train.slice(0, 1),
+          train,
+          ...(saved === undefined ? {} : { resumeFrom: saved }),
+          checkpoint: async (state) => {
+            await savePolicyCheckpoint(ckpt, backboneCfg, { ...state, key });
+            interrupt('policy', state.epoch);
+          },
+          progress: stream,
+        },
+        log,
+      );
+      const outputSha256 = await savePolicyOutput(join(dir, 'policy.safetensors'), backboneCfg, p);
+      return { value: p, result: { outputSha256, samplesPerSecond: p.samplesPerSecond, last: p.history[p.history.length - 1] } };
+    },
+    (_, dir) => loadPolicyOutput(join(dir, 'policy.safetensors')),
+  );
+  const policy = policyStage.value;
+
+  const draftStage = await runner.stage(
+    'draft',
+    inputsOf(policyStage.marker),
+    async (resume, dir) => {
+      const ckpt = join(dir, 'checkpoint.safetensors');
+      const state = resume && (await exists(ckpt)) ? await loadTrainState(ckpt) : undefined;
+      // trainHeads has no "start from these main weights" option: hand it a finished main phase as a checkpoint
+      if (state === undefined) {
+        await mkdir(dir, { recursive: true });
+        await saveTrainState(ckpt, { phase: 'main', epoch: 1, config: headsCfg, main: policy.main, draft: init.draft, optimizer: [], history: [] });
+      }
+      const progress = new StageProgress(stream, {
+        stage: 'draft',
+        unitName: 'epoch',
+        total: cfg.draftEpochs,
+        done: state?.phase === 'draft' ? state.epoch : 0,
+      });
+      const heads = await trainHeads(
+        {
+          config: headsCfg,
+          data: featureDataset(
+            { shape: [data.N, cfg.heads.F], data: policy.features },
+            { shape: [data.N, C, H, L], data: data.tokens },
+            'train-default features',
+          ),
+          outDir: dir,
+          mainEpochs: 1,
+          draftEpochs: cfg.draftEpochs,
           batchSize: cfg.batchSize,
           learningRate: cfg.learningRate,
           seed: cfg.seed,
-          workDir: join(work, 'heads-onpolicy'),
-          out,
-          overwrite: true,
-          execution: cfg.execution,
-          provenance: {
-            episodes: collected.episodes,
-            baselineSuccesses: collected.successes,
-            seed: cfg.seed,
-            seconds: { rollouts: stageSeconds['onpolicy-rollouts'] },
-          },
+          resume: true,
         },
-        log,
-      ),
+        {
+          tf,
+          backend,
+          log: (line) => {
+            const m = /^\[heads\] draft epoch (\d+)\/\d+ (.*)$/.exec(line);
+            if (m === null) return log(line);
+            progress.unit(data.N, m[2]);
+            interrupt('draft', Number(m[1]));
+          },
+          ...(stream.isTTY === true ? { progress: (line: string) => (line === '' ? undefined : stream.write(`\r\x1b[2K${line}`)) } : {}),
+        },
+      );
+      const onnx = [await readFile(heads.files.mainOnnx), await readFile(heads.files.draftOnnx)];
+      return { value: heads.report.draftVsMainGreedy, result: { outputSha256: sha256(...onnx), draftVsMainGreedy: heads.report.draftVsMainGreedy } };
+    },
+    async (m) => m.result['draftVsMainGreedy'] as TrainReport['draftVsMainGreedy'],
+  );
+  const draftDir = work.stageDir('draft');
+
+  // the bundle is cheap to write and carries the run's timings: always rewritten (into the work folder)
+  const offlineBundle = join(work.dir, 'bundle');
+  let manifest = await runner.timed('bundle', () =>
+    writeDefaultBundle(offlineBundle, {
+      cfg,
+      params,
+      backboneCfg,
+      policy,
+      headsDir: draftDir,
+      rfsqDir,
+      backend,
+      commit: gitCommit(),
+      stageSeconds: { ...runner.seconds },
+      rfsqMse: rfsqStage.value,
+      draftVsMainGreedy: draftStage.value,
+      data: {
+        demosSha256: demos.sha256,
+        tokensSha256: shaOf(data.tokens),
+        imagesSha256: shaOf(data.images),
+        samples: data.N,
+        trainSamples: train.length,
+        valSamples: val.length,
+        expertFailures: demos.failures,
+      },
+      layerWeights,
+    }),
+  );
+  let finalBundle = offlineBundle;
+  const op = cfg.onPolicyDraft;
+  let draftReport = draftStage.value;
+  if (op.episodesPerTask > 0) {
+    const bundleSha = sha256(JSON.stringify(Object.entries(manifest.files).filter(([f]) => f.endsWith('.onnx'))));
+    const rollouts = await runner.stage(
+      'onpolicy-rollouts',
+      [bundleSha],
+      async (_, dir) => {
+        const c = await collectOnPolicyFeatures(
+          offlineBundle,
+          { tasks: cfg.tasks, episodesPerTask: op.episodesPerTask, seed: cfg.seed, maxSteps: op.maxSteps, execution: cfg.execution },
+          log,
+        );
+        const t = new Map<string, CheckpointTensor>([['features', { dtype: 'float32', shape: [c.N, cfg.heads.F], data: c.features }]]);
+        const outputSha256 = await saveTensorFile(join(dir, 'features.safetensors'), t, {
+          format: 'rsd-train-default-onpolicy/1',
+          episodes: String(c.episodes),
+          successes: String(c.successes),
+        });
+        return { value: c, result: { outputSha256, N: c.N, episodes: c.episodes, successes: c.successes } };
+      },
+      async (m, dir) => {
+        const f = await loadTensorFile(join(dir, 'features.safetensors'), 'rsd-train-default-onpolicy/1');
+        return { features: f.tensors.get('features')!.data as Float32Array, N: m.result['N'] as number, episodes: m.result['episodes'] as number, successes: m.result['successes'] as number };
+      },
     );
-    manifest = r.manifest;
-    draftReport = r.report.draftVsMainGreedy;
+    const collected = rollouts.value;
+    const redistill = await runner.stage(
+      'onpolicy-draft',
+      [...inputsOf(rollouts.marker, draftStage.marker), bundleSha],
+      async (_, dir) => {
+        const r = await redistillDraft(
+          { tf, backend },
+          {
+            bundleDir: offlineBundle,
+            checkpoint: join(draftDir, 'checkpoint.safetensors'),
+            features: collected.features,
+            N: collected.N,
+            draftWidth: op.draftWidth,
+            draftEpochs: op.draftEpochs,
+            batchSize: cfg.batchSize,
+            learningRate: cfg.learningRate,
+            seed: cfg.seed,
+            workDir: join(dir, 'heads'),
+            out: join(dir, 'bundle'),
+            overwrite: true,
+            execution: cfg.execution,
+            provenance: {
+              episodes: collected.episodes,
+              baselineSuccesses: collected.successes,
+              seed: cfg.seed,
+              seconds: { rollouts: runner.seconds['onpolicy-rollouts'] },
+            },
+          },
+          log,
+        );
+        return { value: r.report.draftVsMainGreedy, result: { draftVsMainGreedy: r.report.draftVsMainGreedy } };
+      },
+      async (m) => m.result['draftVsMainGreedy'] as TrainReport['draftVsMainGreedy'],
+    );
+    finalBundle = join(work.stageDir('onpolicy-draft'), 'bundle');
+    manifest = (await readBundle(finalBundle)).manifest;
+    draftReport = redistill.value;
   }
-  return {
-    out,
-    manifest,
-    stageSeconds,
-    samples: data.N,
-    policyHistory: policy.history,
-    draft: draftReport,
-  };
+  await publish(finalBundle, out);
+  log(`[train-default] wrote ${out}`);
+  return { out, manifest, stageSeconds: runner.seconds, reused: runner.reused, samples: data.N, policyHistory: policy.history, draft: draftReport };
+}
+
+/** Copies the finished bundle to `out` (a temporary sibling, then rename; an old `out` is replaced). */
+async function publish(from: string, out: string): Promise<void> {
+  const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  await cp(from, tmp, { recursive: true });
+  await rm(out, { recursive: true, force: true });
+  await rename(tmp, out);
 }

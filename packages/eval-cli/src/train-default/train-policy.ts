@@ -9,8 +9,11 @@ import {
   type HeadsConfig,
   type MainWeights,
 } from '@rsd/heads';
-import { SeededPrng } from '@rsd/rfsq';
+import { restoreAdamState, saveAdamState, SeededPrng } from '@rsd/rfsq';
+import type { ProgressStream } from '../progress/progress-reporter.ts';
+import type { PolicyCheckpoint, PolicyEpochMetrics } from './policy-checkpoint.ts';
 import type { PolicyDataset } from './policy-dataset.ts';
+import { StageProgress } from './stage-progress.ts';
 import { PROPRIO_SIZE } from './train-default-config.ts';
 import { randomShift } from './random-shift.ts';
 
@@ -33,6 +36,12 @@ export interface TrainPolicyOptions {
   /** Sample indices held out for the validation loss. */
   readonly val: readonly number[];
   readonly train: readonly number[];
+  /** Continue after this checkpoint's epoch (weights, Adam, generator, schedule position, history). */
+  readonly resumeFrom?: Omit<PolicyCheckpoint, 'key'>;
+  /** Called after every epoch with the state to continue from; a throw stops training (tests simulate a kill so). */
+  readonly checkpoint?: (state: Omit<PolicyCheckpoint, 'key'>) => Promise<void>;
+  /** Progress (default: piped lines through `log`). */
+  readonly progress?: ProgressStream;
 }
 
 export interface TrainPolicyResult {
@@ -40,13 +49,8 @@ export interface TrainPolicyResult {
   readonly main: MainWeights;
   /** float32 [N, F]: backbone features of every sample (no augmentation), for the draft. */
   readonly features: Float32Array;
-  readonly history: readonly {
-    epoch: number;
-    trainLoss: number;
-    valLoss: number;
-    valAccuracyPerLayer: number[];
-    seconds: number;
-  }[];
+  readonly history: readonly PolicyEpochMetrics[];
+  /** Over every session's epochs. */
   readonly samplesPerSecond: number;
 }
 
@@ -81,7 +85,8 @@ function gather<T extends Uint8Array | Int32Array | Float32Array>(
 /**
  * Trains the backbone and the main head jointly on token cross-entropy (teacher forcing over
  * all L layers), with seeded ±shift random-shift augmentation of the agent view. Minibatch
- * order and shifts come from `seed` only.
+ * order and shifts come from `seed` only. `checkpoint` receives the whole training state after
+ * every epoch; a run given it back as `resumeFrom` continues bit-identically.
  */
 export async function trainPolicy(
   tf: Tf,
@@ -94,16 +99,19 @@ export async function trainPolicy(
   const frame = S * S * 3;
   const tokW = C * H * L;
   const shapes = backboneParameterShapes(o.backbone);
-  const init = initBackboneWeights(o.backbone, o.seed);
+  const start = o.resumeFrom;
+  const init = start?.backbone ?? initBackboneWeights(o.backbone, o.seed);
   const vars: Record<string, TfModule.Variable> = Object.fromEntries(
     shapes.map(([n, s]) => [n, tf.variable(tf.tensor(init[n]!, s), true, `backbone.${n}`)]),
   );
-  const main = new MainHeadTf(tf, o.heads, o.mainInit);
+  const main = new MainHeadTf(tf, o.heads, start?.main ?? o.mainInit);
   const opt = tf.train.adam(o.learningRate);
+  if (start !== undefined) await restoreAdamState(tf, opt, start.adam);
   if (o.layerWeights !== undefined && o.layerWeights.length !== L)
     throw new RangeError(`options.layerWeights must have L = ${L} values`);
   const layerWeights = o.layerWeights === undefined ? undefined : tf.tensor1d([...o.layerWeights]);
-  const rng = new SeededPrng(o.seed + 17);
+  // one stream for minibatch order and shifts, in that order; checkpoints carry its state
+  const rng = start === undefined ? new SeededPrng(o.seed + 17) : SeededPrng.fromState(start.rng);
   const batch = (rows: readonly number[], augment: boolean) => {
     const img = gather(data.images, frame, rows, (n) => new Uint8Array(n));
     return {
@@ -128,6 +136,8 @@ export async function trainPolicy(
       ),
     };
   };
+  const readBackbone = (): BackboneWeights =>
+    Object.fromEntries(shapes.map(([n]) => [n, Float32Array.from(vars[n]!.dataSync() as Float32Array)]));
   const chunks = (rows: readonly number[], size: number) =>
     Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
   const evaluate = () => {
@@ -149,28 +159,31 @@ export async function trainPolicy(
     const n = Math.max(1, o.val.length);
     return { valLoss: loss / n, valAccuracyPerLayer: correct.map((c) => c / (n * C * H)) };
   };
-  const history: {
-    epoch: number;
-    trainLoss: number;
-    valLoss: number;
-    valAccuracyPerLayer: number[];
-    seconds: number;
-  }[] = [];
-  let trained = 0;
-  let trainSeconds = 0;
-  const totalSteps = o.epochs * Math.ceil(o.train.length / o.batchSize);
-  let step = 0;
+  const history: PolicyEpochMetrics[] = [...(start?.history ?? [])];
+  let trained = start?.trained ?? 0;
+  let trainSeconds = start?.trainSeconds ?? 0;
+  const stepsPerEpoch = Math.ceil(o.train.length / o.batchSize);
+  const totalSteps = o.epochs * stepsPerEpoch;
+  let step = start?.step ?? 0;
+  const firstEpoch = (start?.epoch ?? 0) + 1;
+  const progress = new StageProgress(o.progress ?? { write: (t) => log(t.replace(/\n$/, '')) }, {
+    stage: 'policy',
+    unitName: 'epoch',
+    total: o.epochs,
+    done: firstEpoch - 1,
+  });
   // tf.train.adam reads its public `learningRate` field at every update
   const setLr = (lr: number) => {
     (opt as unknown as { learningRate: number }).learningRate = lr;
   };
   try {
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
       const order = [...o.train];
       rng.shuffle(order);
       let sum = 0;
-      for (const rows of chunks(order, o.batchSize)) {
+      let epochSamples = 0;
+      for (const [bi, rows] of chunks(order, o.batchSize).entries()) {
         if (o.lrSchedule === 'cosine')
           setLr(o.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / Math.max(1, totalSteps - 1)))));
         step++;
@@ -190,14 +203,28 @@ export async function trainPolicy(
         sum += (await cost.data())[0]! * rows.length;
         tf.dispose([b.image, b.instruction, b.proprio, b.tokens, cost]);
         trained += rows.length;
+        epochSamples += rows.length;
+        progress.tick(bi + 1, stepsPerEpoch, epochSamples);
       }
       const seconds = (performance.now() - t0) / 1000;
       trainSeconds += seconds;
       const m = evaluate();
       history.push({ epoch, trainLoss: sum / o.train.length, ...m, seconds });
-      log(
-        `[train-default] policy epoch ${epoch}/${o.epochs} loss ${(sum / o.train.length).toFixed(4)} val ${m.valLoss.toFixed(4)} acc/layer ${m.valAccuracyPerLayer.map((a) => a.toFixed(2)).join(' ')} (${seconds.toFixed(0)} s, tensors ${tf.memory().numTensors})`,
+      progress.unit(
+        epochSamples,
+        `loss ${(sum / o.train.length).toFixed(4)} val ${m.valLoss.toFixed(4)} acc/layer ${m.valAccuracyPerLayer.map((a) => a.toFixed(2)).join(' ')} (tensors ${tf.memory().numTensors})`,
       );
+      await o.checkpoint?.({
+        epoch,
+        step,
+        rng: rng.snapshot(),
+        backbone: readBackbone(),
+        main: main.weights(),
+        adam: await saveAdamState(opt),
+        history: [...history],
+        trained,
+        trainSeconds,
+      });
     }
     const features = new Float32Array(data.N * F);
     const all = Array.from({ length: data.N }, (_, i) => i);
@@ -207,11 +234,8 @@ export async function trainPolicy(
       features.set(f.dataSync() as Float32Array, rows[0]! * F);
       tf.dispose([b.image, b.instruction, b.proprio, b.tokens, f]);
     }
-    const backbone: BackboneWeights = Object.fromEntries(
-      shapes.map(([n]) => [n, Float32Array.from(vars[n]!.dataSync() as Float32Array)]),
-    );
     return {
-      backbone,
+      backbone: readBackbone(),
       main: main.weights(),
       features,
       history,

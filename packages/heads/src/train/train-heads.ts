@@ -1,6 +1,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { restoreAdamState } from '@rsd/rfsq';
 import { HeadsError } from '../errors/heads-error.ts';
 import type { HeadsConfig } from '../heads-config.ts';
 import { DraftHeadTf } from '../model/draft-head-tf.ts';
@@ -182,8 +183,8 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
   try {
     const makeOptimizer = async (saved: TrainState['optimizer']) => {
       const opt = tf.train.adam(options.learningRate);
-      if (saved.length > 0)
-        await opt.setWeights(saved.map((t, i) => ({ name: `opt_${i}`, tensor: tf.tensor(t.data, [...t.shape]) })));
+      // not plain setWeights: it would reset Adam's bias-correction powers to pow(β, t+1), off in the last bits
+      await restoreAdamState(tf, opt, saved);
       return opt;
     };
     const checkpoint = async (phase: TrainState['phase'], epoch: number, opt: TfModule.Optimizer | undefined) => {

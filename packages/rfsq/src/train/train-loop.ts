@@ -2,6 +2,7 @@ import type * as TfModule from '@tensorflow/tfjs';
 import { RfsqError } from '../errors/rfsq-error.ts';
 import type { StoredTensor } from '../io/rfsq-json.ts';
 import { SeededPrng } from '../util/seeded-prng.ts';
+import { restoreAdamState, saveAdamState } from '../tf/adam-state.ts';
 import type { RfsqTfModel } from '../tf/rfsq-tf-model.ts';
 import type { ProgressSink } from './progress-reporter.ts';
 
@@ -58,21 +59,8 @@ export async function runTrainLoop(
   const robust = model.config.variant === 'robust';
   const L = model.config.L;
   const optimizer = tf.train.adam(options.learningRate);
-  if (options.optimizerState) {
-    const [iter, ...moments] = options.optimizerState;
-    const tensors = [
-      { name: 'iter', tensor: tf.scalar(iter!.data[0]!, 'int32') },
-      ...moments.map((t, i) => ({ name: `moment_${i}`, tensor: tf.tensor(t.data, [...t.shape]) })),
-    ];
-    await optimizer.setWeights(tensors);
-    tf.dispose(tensors.map((t) => t.tensor));
-  }
-  const optimizerState = async (): Promise<StoredTensor[]> => {
-    const weights = await optimizer.getWeights();
-    const out = weights.map((w) => ({ shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) }));
-    weights[0]!.tensor.dispose(); // the iteration count is a fresh scalar; the moments belong to Adam
-    return out;
-  };
+  if (options.optimizerState) await restoreAdamState(tf, optimizer, options.optimizerState);
+  const optimizerState = (): Promise<StoredTensor[]> => saveAdamState(optimizer);
   const order = Int32Array.from({ length: N }, (_, i) => i);
   const batch = Math.min(options.batchSize, N);
   const stepsPerEpoch = Math.ceil(N / batch);
@@ -122,7 +110,8 @@ export async function runTrainLoop(
     const updating = robust && epoch < freezeEpoch;
     // Freezing: one exact pass over up to 4096 chunks replaces the running statistics, and the
     // remaining epochs train the decoder against these fixed values.
-    if (robust && epoch === freezeEpoch && epoch > options.startEpoch) calibrate(CALIBRATION_CHUNKS);
+    // (epoch > 0, not > startEpoch: a run resumed exactly at the freeze epoch calibrates as an uninterrupted one does)
+    if (robust && epoch === freezeEpoch && epoch > 0) calibrate(CALIBRATION_CHUNKS);
     let lossSum = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
       const idx = order.subarray(s * batch, Math.min(N, (s + 1) * batch));

@@ -10,6 +10,16 @@ export class SeededPrng {
     this.state = seed >>> 0;
   }
 
+  /** The generator's whole state (a uint32): `SeededPrng.fromState(s)` continues the same stream. */
+  snapshot(): number {
+    return this.state;
+  }
+
+  /** A generator continuing from a {@link snapshot} (checkpoints). */
+  static fromState(state: number): SeededPrng {
+    return new SeededPrng(state);
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

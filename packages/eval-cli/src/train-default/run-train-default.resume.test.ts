@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { EvalError } from '../errors/eval-error.ts';
+import { runTrainDefault, type TrainDefaultDeps } from './run-train-default.ts';
+import { SMOKE_CONFIG, type TrainDefaultConfig } from './train-default-config.ts';
+
+// three policy epochs, two draft epochs and five tokenizer epochs (its statistics freeze at epoch 4: a kill
+// lands right at the freeze), so a kill can land between epochs of each; batch 4 for
+// ~25 Adam steps per epoch: tfjs's setWeights sets Adam's bias-correction powers to pow(beta, t+1), which
+// equals the accumulated product for the first few steps only (beta1 = 0.9 differs from t = 8 on)
+const CONFIG: TrainDefaultConfig = { ...SMOKE_CONFIG, epochs: 3, draftEpochs: 2, batchSize: 4, rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 5 } };
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function onnxHashes(bundle: string): Promise<Record<string, string>> {
+  const files = (await readdir(bundle)).filter((f) => f.endsWith('.onnx')).sort();
+  return Object.fromEntries(
+    await Promise.all(files.map(async (f) => [f, createHash('sha256').update(await readFile(join(bundle, f))).digest('hex')] as const)),
+  );
+}
+
+class Killed extends Error {}
+
+/** Deps whose interrupt hook throws once at (stage, units), as a kill right there would stop the run. */
+function killAt(lines: string[], stage?: string, units?: number): TrainDefaultDeps {
+  return {
+    log: (l) => lines.push(l),
+    interrupt: (s, n) => {
+      if (s === stage && n === units) throw new Killed(`killed after ${s} unit ${n}`);
+    },
+  };
+}
+
+describe('runTrainDefault resume (smoke config, 3 epochs)', () => {
+  test(
+    'a run killed in the tokenizer, twice in the policy stage and in the draft stage, then resumed, writes the same ONNX bytes as an uninterrupted run',
+    { timeout: 180_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'train-default-resume-'));
+      dirs.push(dir);
+      const straight = await runTrainDefault({ config: CONFIG, out: join(dir, 'a') }, killAt([]));
+      const expected = await onnxHashes(straight.out);
+      expect(Object.keys(expected)).toEqual(['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_decoder.onnx', 'rfsq_encoder.onnx']);
+
+      const out = join(dir, 'b');
+      const kills: [string, number][] = [
+        ['rfsq', 5],
+        ['policy', 1],
+        ['policy', 2],
+        ['draft', 2],
+      ];
+      const logs: string[][] = [];
+      for (const [stage, units] of kills) {
+        const lines: string[] = [];
+        logs.push(lines);
+        await expect(runTrainDefault({ config: CONFIG, out }, killAt(lines, stage, units))).rejects.toBeInstanceOf(Killed);
+      }
+      const lines: string[] = [];
+      const resumed = await runTrainDefault({ config: CONFIG, out }, killAt(lines));
+      // the second attempt resumed the tokenizer from its checkpoint; later ones reused it
+      expect(logs[1]).toContain('[train-default] stage rfsq: interrupted before, resuming from its checkpoints');
+      expect(logs[2]!.some((l) => l.startsWith('[train-default] stage rfsq: done before, reusing'))).toBe(true);
+      expect(logs[2]).toContain('[train-default] policy resuming after 1/3 epochs');
+      expect(logs[3]).toContain('[train-default] policy resuming after 2/3 epochs');
+      expect(lines).toContain('[train-default] draft resuming after 1/2 epochs');
+      expect(resumed.reused).toEqual(['demos', 'rfsq', 'policy']);
+      expect(await onnxHashes(out)).toEqual(expected);
+      // the policy's per-epoch losses are the uninterrupted run's too
+      const losses = (h: readonly unknown[]) => h.map((e) => (e as { trainLoss: number }).trainLoss);
+      expect(losses(resumed.policyHistory)).toEqual(losses(straight.policyHistory));
+
+      // a rerun of a finished run reuses every stage and gives the same bytes
+      const again: string[] = [];
+      const rerun = await runTrainDefault({ config: CONFIG, out, overwrite: true }, killAt(again));
+      expect(rerun.reused).toEqual(['demos', 'rfsq', 'policy', 'draft', 'onpolicy-rollouts', 'onpolicy-draft']);
+      expect(again.some((l) => l.startsWith('[train-default] stage policy: done before, reusing'))).toBe(true);
+      expect(await onnxHashes(out)).toEqual(expected);
+    },
+  );
+
+  test('an existing work folder with another config is refused by field; --fresh starts over', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'train-default-resume-'));
+    dirs.push(dir);
+    const out = join(dir, 'b');
+    await expect(runTrainDefault({ config: SMOKE_CONFIG, out }, killAt([], 'demos', 1))).rejects.toBeInstanceOf(Killed);
+    const changed: TrainDefaultConfig = { ...SMOKE_CONFIG, learningRate: 1e-3, rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 3 } };
+    const e = await runTrainDefault({ config: changed, out }, killAt([])).catch((x: unknown) => x);
+    expect(EvalError.isInstance(e) && e.code).toBe('RESUME_MISMATCH');
+    expect((e as Error).message).toMatch(/\(rfsq\.epochs: 2 -> 3; learningRate: 0\.0005 -> 0\.001\); pass --fresh/);
+    const lines: string[] = [];
+    await expect(runTrainDefault({ config: changed, out, fresh: true }, killAt(lines, 'demos', 1))).rejects.toBeInstanceOf(Killed);
+    expect(lines[0]).toMatch(/^\[train-default\] --fresh: removed /);
+  });
+
+  test('an existing --out is refused before any work unless overwrite', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'train-default-resume-'));
+    dirs.push(dir);
+    const e = await runTrainDefault({ config: SMOKE_CONFIG, out: dir }, killAt([])).catch((x: unknown) => x);
+    expect(EvalError.isInstance(e) && e.subject).toBe('--out');
+  });
+});
