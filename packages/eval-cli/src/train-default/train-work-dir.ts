@@ -12,7 +12,7 @@ export interface StageMarker {
   readonly stage: string;
   /** sha256 of the config and of the stage's inputs (the upstream stages' keys and outputs). */
   readonly key: string;
-  /** Seconds the stage took, summed over every session that worked on it. */
+  /** Seconds of the attempt that finished the stage (after a resume: that session's part only; the policy history keeps per-epoch seconds). */
   readonly seconds: number;
   readonly finishedAt: string;
   /** Small JSON result (metrics, counts, file hashes); the big outputs are files under `<work>/<stage>/`. */
