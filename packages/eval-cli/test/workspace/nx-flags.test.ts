@@ -11,6 +11,8 @@ import { argsNxHandsOn, documentedFlags, WORKSPACE } from './nx-reserved-flags.t
 const EATEN_BY_NX: Record<string, string> = {
   help: 'Nx prints its executor help: write `-- --help` (or -h)',
   'batch-size': 'write --bs (rfsq train, rsd-engine predict)',
+  // the root README lists these as Nx's own, so no command may use them
+  ...Object.fromEntries(['batch', 'parallel', 'configuration', 'project', 'verbose', 'exclude', 'graph', 'prod', 'runner', 'tui', 'cloud', 'dte'].map((n) => [n, 'Nx option'])),
 };
 
 describe('flags given the way the READMEs show (npx nx run <project>:<target> <flags>)', () => {
