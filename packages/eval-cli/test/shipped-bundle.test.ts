@@ -1,3 +1,4 @@
+import { onnxBackboneOf } from '@rsd/heads';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmbeddedEnv, EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS } from '@rsd/libero-bridge';
@@ -31,7 +32,8 @@ describe('the shipped embedded_spatial bundle', () => {
   it('decodes a real observation: exact RSD gives baseline’s tokens, finite actions near the data range', async () => {
     const engine = await loadEngine(dir, { log: () => undefined });
     const m = engine.manifest;
-    const env = await createEmbeddedEnv({ imageSize: { width: m.backbone.image.width, height: m.backbone.image.height } });
+    const { image } = onnxBackboneOf(m, 'test');
+    const env = await createEmbeddedEnv({ imageSize: { width: image.width, height: image.height } });
     try {
       for (const taskId of [0, 4, 9]) {
         const obs = await env.reset({ suite: EMBEDDED_SPATIAL_NAME, taskId, initState: 0, seed: 1 });

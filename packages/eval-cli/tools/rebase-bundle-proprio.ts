@@ -11,7 +11,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { hashInstruction, prependInputAffine, writeBundle, type BundleManifest } from '@rsd/heads';
+import { hashInstruction, onnxBackboneOf, prependInputAffine, writeBundle, type BundleManifest } from '@rsd/heads';
 import { createEmbeddedEnv, EMBEDDED_SPATIAL, LIBERO_FRAME, ScriptedExpert, type Observation } from '@rsd/libero-bridge';
 import { readBundle } from '@rsd/rsd-engine';
 
@@ -20,7 +20,9 @@ const { values: v } = parseArgs({
 });
 if (v.bundle === undefined || v.out === undefined) throw new Error('--bundle and --out are required');
 const { manifest: m, models } = await readBundle(resolve(v.bundle));
-const proprio = m.backbone.proprio;
+const onnxBackbone = onnxBackboneOf(m, 'rebase-bundle-proprio');
+const proprio = onnxBackbone.proprio;
+const oldBackbone = models['backbone.onnx']!;
 if (proprio === undefined || proprio.size !== 5 || proprio.fields.join(',') !== 'eePos,gripperQpos') {
   throw new Error(`${v.bundle}: backbone.proprio must be eePos ‖ gripperQpos (5 values), got ${JSON.stringify(proprio)}`);
 }
@@ -30,7 +32,7 @@ if (m.trainedOn !== undefined && m.trainedOn.conventions !== 'embedded-v0') {
 const o = LIBERO_FRAME.sceneOrigin;
 const scale = [1, 1, 1, LIBERO_FRAME.fingerSigns[0], LIBERO_FRAME.fingerSigns[1]];
 const bias = [-o[0], -o[1], -o[2], 0, 0];
-const backbone = prependInputAffine(models['backbone.onnx'], 'proprio', scale, bias);
+const backbone = prependInputAffine(oldBackbone, 'proprio', scale, bias);
 const note =
   'trained on the embedded suite before it adopted LIBERO conventions (embedded-v0); backbone.onnx rebased exactly ' +
   `(proprio mapped back by old = new * ${JSON.stringify(scale)} + ${JSON.stringify(bias)} in front of the trained graph; ` +
@@ -45,24 +47,24 @@ const written: BundleManifest = await writeBundle(
     backbone: m.backbone,
     ...(m.execution === undefined ? {} : { execution: m.execution }),
     trainedOn: { env: 'embedded', suite: EMBEDDED_SPATIAL.name, conventions: 'libero', note },
-    provenance: { ...m.provenance, proprioRebase: { from: 'embedded-v0', to: 'libero', scale, bias, originalBackboneSha256: m.files['backbone.onnx'].sha256 } },
+    provenance: { ...m.provenance, proprioRebase: { from: 'embedded-v0', to: 'libero', scale, bias, originalBackboneSha256: m.files['backbone.onnx']!.sha256 } },
     models: { ...models, 'backbone.onnx': backbone },
   },
   { overwrite: v.overwrite === true },
 );
-process.stderr.write(`wrote ${resolve(v.out)}: backbone.onnx sha256 ${written.files['backbone.onnx'].sha256}\n`);
+process.stderr.write(`wrote ${resolve(v.out)}: backbone.onnx sha256 ${written.files['backbone.onnx']!.sha256}\n`);
 
 // ---- check: old backbone on old-frame proprio vs rebased backbone on the observations -------
 const episodes = Number(v['check-episodes'] ?? '5');
-const [oldS, newS] = await Promise.all([ort.InferenceSession.create(models['backbone.onnx']), ort.InferenceSession.create(backbone)]);
-const size = m.backbone.image;
+const [oldS, newS] = await Promise.all([ort.InferenceSession.create(oldBackbone), ort.InferenceSession.create(backbone)]);
+const size = onnxBackbone.image;
 const env = await createEmbeddedEnv({ imageSize: { width: size.width, height: size.height } });
 let maxAbs = 0;
 let maxRel = 0;
 let samples = 0;
 const feeds = (obs: Observation, p: Float32Array, instruction: string) => ({
   image: new ort.Tensor('uint8', obs.agentviewRgb.data, [1, size.height, size.width, 3]),
-  instruction: new ort.Tensor('int64', hashInstruction(instruction, m.backbone.instruction), [1, m.backbone.instruction.maxTokens]),
+  instruction: new ort.Tensor('int64', hashInstruction(instruction, onnxBackbone.instruction), [1, onnxBackbone.instruction.maxTokens]),
   proprio: new ort.Tensor('float32', p, [1, 5]),
 });
 try {

@@ -19,6 +19,8 @@ export interface EvalFlags {
   readonly ensemble?: string;
   readonly initStates?: string;
   readonly renderSize?: string;
+  readonly features?: string;
+  readonly featuresConfig?: string;
   readonly workers?: string;
   readonly out?: string;
   readonly resume?: string;
@@ -56,6 +58,11 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --render-size <n>       the environment renders n x n and each image is resized to the bundle's
                           input (area average when shrinking, bilinear when enlarging; recorded
                           in run.json and the report). Default: render at the bundle's input size
+  --features <module.py>  for a bundle with an external backbone (manifest backbone.kind external,
+                          e.g. OpenVLA features) and --env python: every spawned LIBERO server loads
+                          this module (rsd_libero_server.py --features) and sends its features with
+                          each observation; TCP servers are started with it themselves
+  --features-config <c>   the module's setup config: a JSON file or inline JSON (with --features)
   --workers <n>           worker threads, each with its own env and engine (default: cores)
   --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
   --out <dir>             output folder (default results/<suite>-<timestamp>)
@@ -92,6 +99,8 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
         ensemble: { type: 'string' },
         'init-states': { type: 'string' },
         'render-size': { type: 'string' },
+        features: { type: 'string' },
+        'features-config': { type: 'string' },
         workers: { type: 'string' },
         threads: { type: 'string' },
         out: { type: 'string' },
@@ -113,14 +122,18 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
     'execute-steps': 'executeSteps',
     'init-states': 'initStates',
     'render-size': 'renderSize',
+    'features-config': 'featuresConfig',
   };
   for (const [key, value] of Object.entries(v)) {
     if (value !== undefined) out[rename[key] ?? key] = value as string | boolean;
   }
   // paths the user typed resolve against the folder they stood in, not packages/eval-cli
-  for (const key of ['bundle', 'out', 'resume']) {
+  for (const key of ['bundle', 'out', 'resume', 'features']) {
     const value = out[key];
     if (typeof value === 'string') out[key] = userPath(value);
   }
+  // --features-config is a file path (resolved like the others) or inline JSON (kept as typed)
+  const fc = out.featuresConfig;
+  if (typeof fc === 'string' && !fc.trimStart().startsWith('{')) out.featuresConfig = userPath(fc);
   return out as EvalFlags;
 }

@@ -8,8 +8,12 @@ import { parseTrainDefaultFlags, TRAIN_DEFAULT_HELP } from './train-default-flag
 import { runTrainDefault } from '../train-default/run-train-default.ts';
 import { parseRedistillFlags, REDISTILL_HELP } from './redistill-draft-flags.ts';
 import { runRedistillCommand } from '../train-default/run-redistill-command.ts';
+import { BUNDLE_EXTERNAL_HELP, FEATURES_HELP, parseBundleExternalFlags, parseFeaturesFlags } from './features-flags.ts';
+import { replayDemoFeatures } from '../features/replay-demo-features.ts';
+import { assembleExternalBundle } from '../features/assemble-external-bundle.ts';
 
-const USAGE = 'usage: rsd-eval eval [flags] | rsd-eval train-default --out <dir> [flags] | rsd-eval redistill-draft [flags]   (<command> --help for the flags)';
+const USAGE =
+  'usage: rsd-eval eval [flags] | rsd-eval train-default --out <dir> [flags] | rsd-eval redistill-draft [flags] | rsd-eval features [flags] | rsd-eval bundle-external [flags]   (<command> --help for the flags)';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -44,7 +48,27 @@ async function main(argv: string[]): Promise<number> {
     console.log(JSON.stringify(await runRedistillCommand({ ...r, bundle: r.bundle, checkpoint: r.checkpoint, out: r.out }, log), null, 2));
     return 0;
   }
-  if (command !== 'eval') throw new EvalError('INVALID_FLAG', `unknown command "${command}" (expected: eval, train-default or redistill-draft)`, { subject: 'command' });
+  if (command === 'features') {
+    const f = parseFeaturesFlags(rest);
+    if (f.help || f.options === undefined) {
+      console.log(FEATURES_HELP);
+      return 0;
+    }
+    const r = await replayDemoFeatures(f.options, { log: (line) => process.stderr.write(`${line}\n`) });
+    console.log(f.json ? JSON.stringify(r) : JSON.stringify(r, null, 2));
+    return 0;
+  }
+  if (command === 'bundle-external') {
+    const b = parseBundleExternalFlags(rest);
+    if (b.help || b.options === undefined) {
+      console.log(BUNDLE_EXTERNAL_HELP);
+      return 0;
+    }
+    const m = await assembleExternalBundle(b.options);
+    console.log(JSON.stringify({ out: b.options.out, name: m.name, dims: m.dims, backbone: m.backbone }, null, 2));
+    return 0;
+  }
+  if (command !== 'eval') throw new EvalError('INVALID_FLAG', `unknown command "${command}" (expected: eval, train-default, redistill-draft, features or bundle-external)`, { subject: 'command' });
   const flags = parseEvalFlags(rest);
   if (flags.help === true) {
     console.log(EVAL_HELP);

@@ -20,6 +20,7 @@ import { writeOutputs, type RunOutputs } from './write-outputs.ts';
 import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
 import { trainedOnWarning } from '../config/trained-on-warning.ts';
 import { resizeMethodFor } from '../policy/resize-rgb.ts';
+import { isExternalBackbone } from '@rsd/heads';
 
 /** What `runEval` needs from the outside world; every field has a default. */
 export interface EvalDeps {
@@ -77,17 +78,27 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
     now: now(),
     cwd,
     defaultBundleDir: deps.defaultBundleDir ?? defaultBundleDir(),
-    ...(saved === undefined ? {} : { saved: { identity: saved.identity, bundleDir: saved.bundleDir, env: saved.env } }),
+    ...(saved === undefined ? {} : { saved: { identity: saved.identity, bundleDir: saved.bundleDir, env: saved.env, ...(saved.features === undefined ? {} : { features: saved.features }) } }),
   });
   const logPath = join(config.outDir, 'episodes.jsonl');
-  const input = bundle.manifest.backbone.image;
+  const backbone = bundle.manifest.backbone;
+  const external = isExternalBackbone(backbone);
+  // an external backbone's provider crops/resizes itself: the env renders at its image size (default 224)
+  const input = external ? (backbone.image ?? { height: 224, width: 224 }) : backbone.image;
   // the environment renders at --render-size (resized to the bundle's input), else at the input size
   const camera: CameraSize = config.renderSize === undefined ? input : { height: config.renderSize, width: config.renderSize };
   const method = resizeMethodFor(camera.width, camera.height, input.width, input.height);
+  const features = config.env.kind === 'python' ? config.env.features : undefined;
   const notes = [
-    config.renderSize === undefined
+    ...(external
+      ? [
+          `features: the bundle's backbone is external (provider ${backbone.provider}, F = ${backbone.F}); the LIBERO server computes them with ${features === undefined ? 'the --features module it was started with' : `--features ${features.module}${features.config === undefined ? '' : ` --features-config ${features.config}`}`} after every reset and step, measured there as its own stage (stage_ms.features), not part of the policy call's inference time`,
+          `render: the environment renders ${camera.width}x${camera.height} for the feature module (it crops or resizes itself)`,
+        ]
+      : []),
+    ...(external ? [] : [config.renderSize === undefined
       ? `render: the environment renders ${camera.width}x${camera.height}, the bundle's input size; no resize`
-      : `render: --render-size ${config.renderSize}: the environment renders ${camera.width}x${camera.height}; each image is resized to the bundle's ${input.width}x${input.height} input by ${method === 'none' ? 'nothing (same size)' : method}`,
+      : `render: --render-size ${config.renderSize}: the environment renders ${camera.width}x${camera.height}; each image is resized to the bundle's ${input.width}x${input.height} input by ${method === 'none' ? 'nothing (same size)' : method}`]),
     ...[trainedOnWarning(bundle.manifest, { envKind: config.envKind, suite: config.suite })].filter((w): w is string => w !== undefined),
   ];
   let run: RunManifest;
@@ -98,7 +109,7 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
     if (existsSync(logPath)) {
       throw new EvalError('INVALID_FLAG', `--out ${config.outDir} already holds episodes.jsonl: continue it with --resume ${config.outDir} or choose another --out`, { subject: 'out' });
     }
-    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString(), notes };
+    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString(), notes, ...(features === undefined ? {} : { features }) };
     try {
       mkdirSync(config.outDir, { recursive: true });
     } catch (error) {

@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isExternalBackbone } from '@rsd/heads';
 import { parseAcceptance } from '@rsd/rsd-engine';
 import type { EvalFlags } from '../cli/eval-flags.ts';
 import { parseEnvSpec } from '../env/env-spec.ts';
 import { EvalError } from '../errors/eval-error.ts';
 import { checkBundle, type CheckedBundle } from './bundle-check.ts';
 import { EVAL_MODES, type EvalConfig, type EvalMode, type RunIdentity } from './eval-config.ts';
+import type { EnvSpec } from '../env/env-spec.ts';
 import { KNOWN_SUITES, SUITE_DEFAULTS } from './suite-defaults.ts';
 import { formatEnsemble, parseEnsemble } from '../protocol/temporal-ensemble.ts';
 
@@ -19,7 +22,39 @@ export interface ResolveContext {
   /** The shipped bundle, used when --bundle is not given. */
   readonly defaultBundleDir: string;
   /** The saved config of the run being resumed, when --resume is given. */
-  readonly saved?: { readonly identity: RunIdentity; readonly bundleDir: string; readonly env: string };
+  readonly saved?: { readonly identity: RunIdentity; readonly bundleDir: string; readonly env: string; readonly features?: { readonly module: string; readonly config?: string } };
+}
+
+/**
+ * A bundle with an external backbone decodes features the LIBERO server computes: the embedded
+ * env has none (refused here, naming the bundle and --env), `--env python` needs `--features
+ * <module.py>` for the servers it spawns, TCP servers must have been started with it. A bundle with
+ * its own backbone.onnx takes no --features.
+ */
+function withFeatures(env: EnvSpec, bundle: CheckedBundle, flags: EvalFlags, saved: { readonly module: string; readonly config?: string } | undefined, cwd: string): EnvSpec {
+  const b = bundle.manifest.backbone;
+  const module = flags.features ?? saved?.module;
+  const config = flags.featuresConfig ?? (flags.features === undefined ? saved?.config : undefined);
+  if (!isExternalBackbone(b)) {
+    if (flags.features !== undefined || flags.featuresConfig !== undefined) {
+      throw bad('features', `bundle ${bundle.dir} has its own backbone.onnx (manifest.json backbone.kind is not "external"); --features is only for bundles whose features come from the LIBERO server`);
+    }
+    return env;
+  }
+  const what = `bundle ${bundle.dir} has an external backbone (manifest.json backbone.kind = "external", provider ${JSON.stringify(b.provider)}, F = ${b.F})`;
+  if (env.kind === 'embedded') {
+    throw bad('env', `${what}: its features come from the LIBERO server's --features module, and --env embedded has no such provider; use --env python --features <module.py> or --env tcp://host:port with servers started with --features`);
+  }
+  if (env.kind === 'tcp') {
+    if (flags.features !== undefined || flags.featuresConfig !== undefined) {
+      throw bad('features', `${what}: with --env tcp://… the servers load the module themselves (start them with rsd_libero_server.py --features <module.py>, e.g. tools/libero-shards.sh --features); drop --features here`);
+    }
+    return { ...env, features: true };
+  }
+  if (module === undefined) throw bad('features', `${what}: --env python needs --features <module.py>, the module every spawned LIBERO server runs to compute the features`);
+  if (!existsSync(resolve(cwd, module))) throw bad('features', `${module}: no such file`);
+  if (flags.featuresConfig !== undefined && flags.features === undefined && saved === undefined) throw bad('features-config', 'needs --features <module.py>');
+  return { kind: 'python', features: { module: resolve(cwd, module), ...(config === undefined ? {} : { config }) } };
 }
 
 const bad = (flag: string, why: string) => new EvalError('INVALID_FLAG', `--${flag}: ${why}`, { subject: flag });
@@ -74,7 +109,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   if (initStates === 'validation' && parsedEnv.kind !== 'embedded') {
     throw bad('init-states', 'validation states exist only in the embedded suite (LIBERO has no validation split)');
   }
-  const env = parsedEnv.kind === 'embedded' ? { kind: 'embedded' as const, initStates } : parsedEnv;
+  let env: EnvSpec = parsedEnv.kind === 'embedded' ? { kind: 'embedded' as const, initStates } : parsedEnv;
   if (suite === 'embedded_spatial' && env.kind !== 'embedded') throw bad('env', `suite embedded_spatial runs only with --env embedded`);
   if (suite !== 'embedded_spatial' && env.kind === 'embedded') throw bad('suite', `${suite} needs real LIBERO: use --env python or --env tcp://host:port`);
   const modeText = flags.mode ?? (saved === undefined ? undefined : saved.identity.modes.join(','));
@@ -99,6 +134,7 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const video = highlights || videoText === 'none' ? 0 : (int(videoText, 'video', 0, defaults.initStates) ?? 0);
   const bundleDir = resolve(ctx.cwd, flags.bundle ?? saved?.bundleDir ?? ctx.defaultBundleDir);
   const bundle = checkBundle(bundleDir, { isDefault: flags.bundle === undefined && saved === undefined });
+  env = withFeatures(env, bundle, flags, saved?.features, ctx.cwd);
   // default: baseline and rsd, or baseline and jacobi for a bundle without a draft (dims.k = 0)
   const modes = modesOf(modeText ?? (bundle.manifest.dims.k > 0 ? 'both' : 'baseline,jacobi'));
   if (modes.includes('rsd') && bundle.manifest.dims.k === 0) {

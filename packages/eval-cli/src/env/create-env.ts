@@ -10,15 +10,23 @@ export interface CameraSize {
 /**
  * Creates the environment of one worker, rendering at the bundle's camera size: the embedded
  * suite, a Python LIBERO server spawned over stdio, or a connection to the worker's TCP
- * endpoint (workers round-robin over them; `RSD_LIBERO_TOKEN` is sent when set).
+ * endpoint (workers round-robin over them; `RSD_LIBERO_TOKEN` is sent when set). For a bundle
+ * with an external backbone the spec carries `features`: a spawned server loads the module, a
+ * TCP server must have been started with `--features`; observations then carry the features.
  */
 export async function createEnv(spec: EnvSpec, worker: number, camera: CameraSize): Promise<LiberoEnv> {
   if (spec.kind === 'embedded') {
     return createEmbeddedEnv({ imageSize: { width: camera.width, height: camera.height }, initStates: spec.initStates ?? 'fixed' });
   }
   const common = { cameraHeight: camera.height, cameraWidth: camera.width };
-  if (spec.kind === 'python') return createPythonEnv({ transport: 'stdio', ...common });
+  if (spec.kind === 'python') {
+    const f = spec.features;
+    if (f === undefined) return createPythonEnv({ transport: 'stdio', ...common });
+    // each spawned server loads the feature module; its observations carry the features (protocol 1.1)
+    const serverArgs = ['--features', f.module, ...(f.config === undefined ? [] : ['--features-config', f.config])];
+    return createPythonEnv({ transport: 'stdio', ...common, serverArgs, features: true });
+  }
   const url = endpointForWorker(spec, worker)!;
   const token = process.env.RSD_LIBERO_TOKEN;
-  return createPythonEnv({ transport: 'tcp', url, ...common, ...(token === undefined ? {} : { token }) });
+  return createPythonEnv({ transport: 'tcp', url, ...common, ...(token === undefined ? {} : { token }), ...(spec.features === true ? { features: true } : {}) });
 }

@@ -6,8 +6,19 @@ import { EvalError } from '../errors/eval-error.ts';
  */
 export type EnvSpec =
   | { readonly kind: 'embedded'; readonly initStates?: 'fixed' | 'validation' }
-  | { readonly kind: 'python' }
-  | { readonly kind: 'tcp'; readonly endpoints: readonly string[] };
+  | { readonly kind: 'python'; readonly features?: FeaturesSpec }
+  | { readonly kind: 'tcp'; readonly endpoints: readonly string[]; readonly features?: boolean };
+
+/**
+ * Features computed by the LIBERO server for a bundle with an external backbone: the module each
+ * spawned server loads (`rsd_libero_server.py --features <module> [--features-config <config>]`).
+ */
+export interface FeaturesSpec {
+  /** Absolute path of the feature module (`features(agentview, wrist, proprio, instruction)`). */
+  readonly module: string;
+  /** `--features-config`: a JSON file path or inline JSON. */
+  readonly config?: string;
+}
 
 const TCP = /^tcp:\/\/([^\s:/]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
 

@@ -1,11 +1,15 @@
-import type { Acceptance, RsdEngine } from '@rsd/rsd-engine';
+import { isExternalBackbone } from '@rsd/heads';
+import type { Acceptance, DecodeResult, RsdEngine } from '@rsd/rsd-engine';
 import { EvalError } from '../errors/eval-error.ts';
 import { proprioVector } from './observation-input.ts';
 import { resizeRgb } from './resize-rgb.ts';
 import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
 
-/** What the policy uses of an engine (a wrapper, e.g. one that records features, can stand in). */
-export type PolicyEngine = Pick<RsdEngine, 'manifest' | 'predict' | 'resetStatistics' | 'close'>;
+/**
+ * What the policy uses of an engine (a wrapper, e.g. one that records features, can stand in);
+ * `predictFromFeatures` is needed for a bundle with an external backbone.
+ */
+export type PolicyEngine = Pick<RsdEngine, 'manifest' | 'predict' | 'resetStatistics' | 'close'> & Partial<Pick<RsdEngine, 'predictFromFeatures'>>;
 
 /**
  * The policy of an RSD engine: the agent-view image (which must already have the backbone's
@@ -36,21 +40,36 @@ export class EnginePolicy implements Policy {
     if (this.#closed) throw new EvalError('POLICY_FAILED', 'the policy is closed');
     const m = this.#engine.manifest;
     const { C, A, H, L } = m.dims;
-    const rendered = request.observation.agentviewRgb;
-    const image = this.#resizeImages ? resizeRgb(rendered, m.backbone.image.width, m.backbone.image.height) : rendered;
-    if (image.width !== m.backbone.image.width || image.height !== m.backbone.image.height) {
-      throw new EvalError(
-        'POLICY_FAILED',
-        `the environment renders ${image.width}x${image.height} images but the bundle's backbone takes ${m.backbone.image.width}x${m.backbone.image.height} (manifest.json backbone.image)`,
-        { subject: 'backbone.image' },
-      );
-    }
-    const proprio = proprioVector(request.observation, m);
     const acceptance: Acceptance = this.#acceptance.kind === 'sample' ? { ...this.#acceptance, seed: request.seed } : this.#acceptance;
-    const r = await this.#engine.predict(
-      { images: [image], instructions: [request.instruction], ...(proprio === undefined ? {} : { proprio: [proprio] }) },
-      { mode: request.mode, acceptance, ...(this.#draftLayers === undefined ? {} : { draftLayers: this.#draftLayers }) },
-    );
+    const options = { mode: request.mode, acceptance, ...(this.#draftLayers === undefined ? {} : { draftLayers: this.#draftLayers }) };
+    const backbone = m.backbone;
+    let r: DecodeResult;
+    let featuresMs: number | undefined;
+    if (isExternalBackbone(backbone)) {
+      // the features arrived with the observation (the LIBERO server's --features module)
+      const features = request.observation.features;
+      if (features === undefined) {
+        throw new EvalError('POLICY_FAILED', `the observation carries no features, but bundle "${m.name}" has an external backbone (provider ${backbone.provider}): the environment must send them (--env python --features <module.py>, or TCP servers started with --features)`, { subject: 'features' });
+      }
+      if (features.length !== backbone.F) {
+        throw new EvalError('POLICY_FAILED', `the server's feature module returned ${features.length} features, but bundle "${m.name}" (provider ${backbone.provider}) takes F = ${backbone.F} (manifest.json backbone.F)`, { subject: 'features' });
+      }
+      if (this.#engine.predictFromFeatures === undefined) throw new EvalError('POLICY_FAILED', 'this engine cannot decode from features', { subject: 'features' });
+      r = await this.#engine.predictFromFeatures(features, 1, options);
+      featuresMs = request.observation.featuresMs ?? 0;
+    } else {
+      const rendered = request.observation.agentviewRgb;
+      const image = this.#resizeImages ? resizeRgb(rendered, backbone.image.width, backbone.image.height) : rendered;
+      if (image.width !== backbone.image.width || image.height !== backbone.image.height) {
+        throw new EvalError(
+          'POLICY_FAILED',
+          `the environment renders ${image.width}x${image.height} images but the bundle's backbone takes ${backbone.image.width}x${backbone.image.height} (manifest.json backbone.image)`,
+          { subject: 'backbone.image' },
+        );
+      }
+      const proprio = proprioVector(request.observation, m);
+      r = await this.#engine.predict({ images: [image], instructions: [request.instruction], ...(proprio === undefined ? {} : { proprio: [proprio] }) }, options);
+    }
     if (r.actions.length !== C * A) {
       throw new EvalError('POLICY_FAILED', `engine returned ${r.actions.length} action values, expected C×A = ${C * A}`, { subject: 'actions' });
     }
@@ -84,6 +103,7 @@ export class EnginePolicy implements Policy {
           autoregressiveMs: s.timings.autoregressiveMs,
           decodeMs: s.timings.decodeMs,
           totalMs: s.timings.totalMs,
+          ...(featuresMs === undefined ? {} : { featuresMs }),
         },
       },
     };
@@ -95,11 +115,17 @@ export class EnginePolicy implements Policy {
    */
   async warmUp(): Promise<void> {
     const m = this.#engine.manifest;
-    const { width, height } = m.backbone.image;
-    const images = [{ width, height, data: new Uint8Array(width * height * 3) }];
-    const proprio = m.backbone.proprio === undefined ? {} : { proprio: [new Float32Array(m.backbone.proprio.size)] };
+    const b = m.backbone;
     for (const mode of this.#engine.manifest.dims.k > 0 ? (['baseline', 'rsd', 'jacobi'] as const) : (['baseline', 'jacobi'] as const)) {
-      await this.#engine.predict({ images, instructions: ['warm up'], ...proprio }, { mode, acceptance: { kind: 'exact' }, ...(this.#draftLayers === undefined ? {} : { draftLayers: this.#draftLayers }) });
+      const options = { mode, acceptance: { kind: 'exact' as const }, ...(this.#draftLayers === undefined ? {} : { draftLayers: this.#draftLayers }) };
+      if (isExternalBackbone(b)) {
+        if (this.#engine.predictFromFeatures !== undefined) await this.#engine.predictFromFeatures(new Float32Array(b.F), 1, options);
+        continue;
+      }
+      const { width, height } = b.image;
+      const images = [{ width, height, data: new Uint8Array(width * height * 3) }];
+      const proprio = b.proprio === undefined ? {} : { proprio: [new Float32Array(b.proprio.size)] };
+      await this.#engine.predict({ images, instructions: ['warm up'], ...proprio }, options);
     }
     this.#engine.resetStatistics();
   }

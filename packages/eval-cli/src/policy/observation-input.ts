@@ -1,4 +1,4 @@
-import type { BundleManifest } from '@rsd/heads';
+import { isExternalBackbone, type BundleManifest } from '@rsd/heads';
 import type { Observation } from '@rsd/libero-bridge';
 import { EvalError } from '../errors/eval-error.ts';
 
@@ -7,6 +7,7 @@ import { EvalError } from '../errors/eval-error.ts';
  * concatenated in order → float32 [size]. A missing field or a size mismatch is an error.
  */
 export function proprioVector(observation: Observation, manifest: BundleManifest): Float32Array | undefined {
+  if (isExternalBackbone(manifest.backbone)) return undefined;
   const spec = manifest.backbone.proprio;
   if (spec === undefined) return undefined;
   const parts: ArrayLike<number>[] = spec.fields.map((field) => {

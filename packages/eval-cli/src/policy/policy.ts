@@ -9,6 +9,12 @@ export interface StageTimings {
   readonly autoregressiveMs: number;
   readonly decodeMs: number;
   readonly totalMs: number;
+  /**
+   * External backbone only: the time the LIBERO server spent computing this call's features
+   * (its `--features` module, measured there). Not part of `totalMs` nor of the policy call's
+   * wall time: the features arrive with the observation.
+   */
+  readonly featuresMs?: number;
 }
 
 /** Decoding statistics of one policy call (batch 1). */

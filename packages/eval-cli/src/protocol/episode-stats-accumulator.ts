@@ -46,6 +46,8 @@ export class EpisodeStatsAccumulator {
   readonly #draftChecks = new SourceSums();
   readonly #mainChecks = new SourceSums();
   readonly #stage = { backbone: 0, draft: 0, verify: 0, autoregressive: 0, decode: 0, total: 0 };
+  /** Server-side feature time (external backbones); undefined while no call reported one. */
+  #features: number | undefined;
 
   /** Adds one call: its measured wall time (ms) and the policy's statistics. */
   addCall(inferenceMs: number, s: PolicyCallStats): void {
@@ -71,6 +73,7 @@ export class EpisodeStatsAccumulator {
     this.#stage.autoregressive += t.autoregressiveMs;
     this.#stage.decode += t.decodeMs;
     this.#stage.total += t.totalMs;
+    if (t.featuresMs !== undefined) this.#features = (this.#features ?? 0) + t.featuresMs;
   }
 
   toRecordFields(): { inference_ms: number[]; acceptance: EpisodeAcceptance; stage_ms: EpisodeStageMs } {
@@ -90,7 +93,7 @@ export class EpisodeStatsAccumulator {
         max_rejections_histogram: [...this.#maxRejections],
         layer_checks: { draft: this.#draftChecks.toRecord(), main: this.#mainChecks.toRecord() },
       },
-      stage_ms: { ...this.#stage },
+      stage_ms: { ...this.#stage, ...(this.#features === undefined ? {} : { features: this.#features }) },
     };
   }
 }

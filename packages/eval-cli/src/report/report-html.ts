@@ -3,6 +3,7 @@ import { barChartSvg, escapeXml, logHistogram } from './bar-chart-svg.ts';
 import { depthModes, depthTables, type Table } from './depth-tables.ts';
 import { ms, pct, times, type ReportInput } from './report-input.ts';
 import { rolloutGalleryHtml } from './rollout-gallery.ts';
+import { featureStageLine } from './feature-stage.ts';
 
 const BASE = '#4e79a7';
 const RSD = '#f28e2b';
@@ -123,6 +124,7 @@ export function reportHtml(input: ReportInput): string {
     return r === undefined ? '<td>–</td>' : `<td>${pct(r.success_rate)} <small>${r.successes}/${r.episodes}${r.errors > 0 ? `, ${r.errors} errors` : ''}</small></td>`;
   };
   const errors = input.records.filter((r) => r.status === 'error');
+  const featureLine = featureStageLine(input);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>RSD evaluation: ${e(id.suite)}</title>
 <style>
@@ -136,7 +138,7 @@ ${(input.notes ?? []).map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 <h2>Overall</h2>
 <table><tr><th>mode</th><th>success rate [Wilson 95 %]</th><th>successes</th><th>errors</th><th>mean</th><th>p50</th><th>p95</th></tr>
 ${row('baseline', baseline)}
-${row('rsd', rsd)}${ranJacobi ? `\n${row('jacobi', jacobi)}` : ''}</table>
+${row('rsd', rsd)}${ranJacobi ? `\n${row('jacobi', jacobi)}` : ''}</table>${featureLine === undefined ? '' : `\n<p class="features">${e(featureLine)}</p>`}
 <p>Speedup (mean): <b>${times(c.speedup)}</b> · p50 ${times(c.speedup_p50)} · p95 ${times(c.speedup_p95)} · decoding stages ${times(c.speedup_by_stage.decoding)}${
     c.acceptance_stats === null
       ? ''

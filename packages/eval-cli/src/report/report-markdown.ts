@@ -1,6 +1,7 @@
 import type { ModeResults } from '../results/mode-results.ts';
 import type { ModeComparison } from '../results/performance-comparison.ts';
 import { depthTables, tableMarkdown } from './depth-tables.ts';
+import { featureStageLine } from './feature-stage.ts';
 import { ms, pct, times, type ReportInput } from './report-input.ts';
 
 const speedupRow = (name: string, c: ModeComparison) => {
@@ -31,6 +32,8 @@ export function reportMarkdown(input: ReportInput): string {
   lines.push('| mode | success rate [Wilson 95 %] | successes | errors | mean | p50 | p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
   lines.push(modeRow('baseline', baseline), modeRow('rsd', rsd), ...(ranJacobi ? [modeRow('jacobi', jacobi)] : []), '');
   lines.push('Inference time is the wall time of one policy call (backbone + decoding + RFSQ decode). Episodes that ended in `error` are not counted in the success rate; they are listed below.', '');
+  const features = featureStageLine(input);
+  if (features !== undefined) lines.push(features, '');
   lines.push('## Speedup', '');
   lines.push(`| | overall (mean) | p50 | p95 | backbone | decoding (draft + main passes) | RFSQ decode | engine total |`, '| --- | --- | --- | --- | --- | --- | --- | --- |');
   lines.push(speedupRow('rsd vs baseline', c));

@@ -43,6 +43,11 @@ export interface EpisodeStageMs {
   readonly autoregressive: number;
   readonly decode: number;
   readonly total: number;
+  /**
+   * External backbone: the LIBERO server's time computing the features of the calls' observations
+   * (its `--features` module). Not part of `total` nor of `inference_ms`; absent otherwise.
+   */
+  readonly features?: number;
 }
 
 /** One line of `episodes.jsonl`, appended and flushed as soon as the episode finishes. */

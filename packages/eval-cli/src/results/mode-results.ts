@@ -89,7 +89,8 @@ export function buildModeResults(
   for (const r of ok) r.acceptance.accepted_histogram.forEach((n, j) => (histogram[j] = (histogram[j] ?? 0) + n));
   const k = calls === 0 ? 0 : Math.round(proposed / calls);
   const byLayer = Array.from({ length: k }, (_, l) => ratio(histogram.slice(l + 1).reduce((s, n) => s + (n ?? 0), 0), calls));
-  const stage = (f: keyof EpisodeStageMs) => sum((r) => r.stage_ms[f]) / calls;
+  const stage = (f: keyof EpisodeStageMs) => sum((r) => r.stage_ms[f] ?? 0) / calls;
+  const withFeatures = ok.some((r) => r.stage_ms.features !== undefined);
   const ci = wilsonInterval(successes, ok.length);
   return {
     task_suite: ctx.suite,
@@ -111,7 +112,7 @@ export function buildModeResults(
     stage_ms_mean:
       calls === 0
         ? null
-        : { backbone: stage('backbone'), draft: stage('draft'), verify: stage('verify'), autoregressive: stage('autoregressive'), decode: stage('decode'), total: stage('total') },
+        : { backbone: stage('backbone'), draft: stage('draft'), verify: stage('verify'), autoregressive: stage('autoregressive'), decode: stage('decode'), total: stage('total'), ...(withFeatures ? { features: stage('features') } : {}) },
     acceptance_by_layer: byLayer,
     policy_calls: calls,
     acceptance: mode === 'baseline' ? 'none' : ctx.acceptance,

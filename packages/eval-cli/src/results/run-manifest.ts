@@ -17,6 +17,8 @@ export interface RunManifest {
   readonly startedAt: string;
   /** What the run did that a reader must know: the render size and resize, a bundle trained elsewhere. */
   readonly notes?: readonly string[];
+  /** `--features` / `--features-config` of an `--env python` run of a bundle with an external backbone. */
+  readonly features?: { readonly module: string; readonly config?: string };
 }
 
 /** Reads `<dir>/run.json`; a missing or malformed file is INVALID_FLAG naming it. */

@@ -1,3 +1,4 @@
+import { onnxBackboneOf } from '@rsd/heads';
 import { createEmbeddedEnv, drawInitState, EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS, type LiberoEnv } from '@rsd/libero-bridge';
 import { loadEngine, type DecodeOptions, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
 import { episodeSeed } from '../protocol/episode-seed.ts';
@@ -60,7 +61,8 @@ export async function collectOnPolicyFeatures(
 ): Promise<OnPolicyFeatures> {
   const engine = await loadEngine(bundleDir, { log: () => undefined });
   const m = engine.manifest;
-  const inner = await createEmbeddedEnv({ imageSize: { width: m.backbone.image.width, height: m.backbone.image.height } });
+  const { image } = onnxBackboneOf(m, 'collectOnPolicyFeatures');
+  const inner = await createEmbeddedEnv({ imageSize: { width: image.width, height: image.height } });
   // reset(initState i) → the i-th state of this stage's own stream
   const env: LiberoEnv = {
     backend: inner.backend,

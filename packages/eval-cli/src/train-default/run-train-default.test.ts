@@ -1,3 +1,4 @@
+import { onnxBackboneOf } from '@rsd/heads';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ describe('runTrainDefault (smoke config)', () => {
       const a = await smokeRun();
       const m = a.manifest;
       expect(m.backbone.image).toEqual({ height: SMOKE_CONFIG.imageSize, width: SMOKE_CONFIG.imageSize });
-      expect(m.backbone.proprio).toEqual({ size: 5, fields: ['eePos', 'gripperQpos'] });
+      expect(onnxBackboneOf(m, 'test').proprio).toEqual({ size: 5, fields: ['eePos', 'gripperQpos'] });
       expect(m.trainedOn).toEqual({ env: 'embedded', suite: 'embedded_spatial', conventions: 'libero' });
       expect(m.dims).toMatchObject({
         C: 8,
