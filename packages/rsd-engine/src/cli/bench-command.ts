@@ -128,6 +128,10 @@ export async function runBench(options: BenchOptions, deps: BenchDeps = {}): Pro
     ];
     const maxB = Math.max(...batches);
     const total = (iterations + warmup) * maxB;
+    if (m.backbone.kind === 'external') {
+      // the bench times backbone + decoding end to end; an external backbone runs elsewhere
+      throw new RsdError('INVALID_OPTIONS', `bench: bundle ${options.bundle} has an external backbone (provider ${JSON.stringify(m.backbone.provider)}, no backbone.onnx), so there is no end-to-end time to measure here; eval-cli reports its decoding and the server's feature stage`, { subject: 'bundle' });
+    }
     const obs = syntheticObservations(m, total, { seed: options.seed ?? 1001 });
     let features: Float32Array;
     let featuresSource: string;
