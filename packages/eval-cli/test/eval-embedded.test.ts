@@ -54,7 +54,14 @@ describe('eval on embedded_spatial', () => {
     // exact acceptance: RSD decodes the same tokens as baseline, so every paired episode is identical
     expect(cmp.paired).toMatchObject({ episodes: 4, identical_tokens: 4 });
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html.match(/<svg /g)?.length).toBe(4);
+    // success per task, latency, draft acceptance by layer, main passes per call, speedup by stage
+    expect(html.match(/<svg /g)?.length).toBe(5);
+    expect(html).toContain('Decoding over residual depth');
+    // rsd's decoding statistics: every call needed 1..L main passes, the histogram counts every call
+    const rsdStats = JSON.parse(readFileSync(join(out, 'results_rsd.json'), 'utf8')).decoding_stats;
+    expect(rsdStats.pass_histogram.reduce((a: number, b: number) => a + b, 0)).toBe(rsdStats.policy_calls);
+    expect(rsdStats.pass_histogram[0]).toBe(0);
+    expect(rsdStats.mean_main_passes).toBeLessThan(8);
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| 1 | pick up the black bowl next to the ramekin');
     const videos = readdirSync(join(out, 'videos')).sort();
@@ -105,6 +112,26 @@ describe('eval on embedded_spatial', () => {
       b.task_results.map((t: { successes: number; episodes: number }) => [t.successes, t.episodes]),
     );
   }, 180_000);
+
+  it('--mode all: jacobi (no draft) decodes the same tokens as baseline and rsd, with fewer main passes; reports show the three side by side', async () => {
+    const out = join(root, 'all');
+    const r = await runEval({ ...flagsOf(base), trials: '1', bundle, out, workers: '1', mode: 'all', video: 'none' }, { progress: collectProgress() });
+    expect(r).toMatchObject({ ran: 6, errors: 0 });
+    expect(r.jacobi).not.toBeNull();
+    const cmp = JSON.parse(readFileSync(join(out, 'performance_comparison.json'), 'utf8'));
+    expect(cmp.jacobi_vs_baseline.paired).toMatchObject({ episodes: 2, identical_tokens: 2 });
+    expect(cmp.rsd_vs_jacobi.paired).toMatchObject({ episodes: 2, identical_tokens: 2 });
+    const jacobi = JSON.parse(readFileSync(join(out, 'results_jacobi.json'), 'utf8'));
+    expect(jacobi).toMatchObject({ decoding_mode: 'jacobi', acceptance: 'exact' });
+    expect(jacobi.decoding_stats.mean_main_passes).toBeLessThanOrEqual(8);
+    // no draft: nothing draft-proposed was checked; main's own guesses were
+    expect(jacobi.decoding_stats.acceptance_by_source.draft.tokens_checked.every((n: number) => n === 0)).toBe(true);
+    expect(jacobi.decoding_stats.acceptance_by_source.main.tokens_checked.some((n: number) => n > 0)).toBe(true);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/^\| jacobi \| /m);
+    expect(md).toContain('| jacobi vs baseline |');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<th>jacobi</th>');
+  });
 
   it('refuses to resume with a flag that changes the outcome, naming the field', async () => {
     await expect(runEval({ resume: join(root, 'both'), seed: '8' }, { progress: collectProgress() })).rejects.toThrow(/field "seed"/);
