@@ -1,6 +1,8 @@
 """Feature modules of the RSD LIBERO bridge server (``--features <module.py>``), stdlib only.
 
-A feature module is a Python file that defines::
+The server runs the module after every reset and every step (except a step whose request says
+``features: false``) of a client that asked for features. A feature module is a Python file that
+defines::
 
     def setup(config): ...                                  # optional, called once per process
     def features(agentview, wrist, proprio, instruction):  # -> float32 [F]

@@ -167,7 +167,8 @@ class Session:
                     if self.backend is None:
                         raise ClientError("LIBERO_UNAVAILABLE", self.backend_error or "the server has no LIBERO backend")
                     result, (obs, blobs) = self.backend.step(header.get("action"))
-                    extra, blobs = self.with_features(obs, blobs)
+                    # a 1.1 client says features: false for steps whose observation it will not use
+                    extra, blobs = ({}, blobs) if header.get("features") is False else self.with_features(obs, blobs)
                     self.send(dict(result, type="step_result", id=request_id, obs=obs, **extra), blobs)
                 elif kind == "features_batch":
                     self.features_batch(request_id, header, request_blobs)

@@ -8,6 +8,7 @@ export type {
   LiberoEnv,
   Observation,
   ResetOptions,
+  StepOptions,
   RgbImage,
   StepResult,
   SuiteInfo,

@@ -92,6 +92,16 @@ export interface StepResult {
 /** The action: float [7] = [dx, dy, dz, droll, dpitch, dyaw, gripper], gripper −1 open, +1 closed. */
 export type Action = ArrayLike<number>;
 
+/** Hints for one step. */
+export interface StepOptions {
+  /**
+   * `false`: the caller will not give this step's observation to a policy, so an environment that
+   * computes features with each observation (the Python server's `--features` module) may skip
+   * them; the observation then carries none. Default true.
+   */
+  readonly features?: boolean;
+}
+
 export interface LiberoEnv {
   /** `embedded` or `python` (the Python server, over stdio or TCP). */
   readonly backend: string;
@@ -99,7 +109,7 @@ export interface LiberoEnv {
   readonly serverInfo?: Readonly<Record<string, string>>;
   listSuites(): Promise<readonly SuiteInfo[]>;
   reset(options: ResetOptions): Promise<Observation>;
-  step(action: Action): Promise<StepResult>;
+  step(action: Action, options?: StepOptions): Promise<StepResult>;
   /** Frees every resource (WebAssembly memory, child process, socket). Idempotent. */
   close(): Promise<void>;
 }

@@ -61,7 +61,8 @@ export async function runEpisode(
     options.onFrame?.(observation.agentviewRgb, 0);
     let done = false;
     for (let t = 0; t < protocol.waitSteps && !done; t++) {
-      const r = await env.step(NOOP_ACTION);
+      // only the last wait step's observation reaches the policy (features are computed for it alone)
+      const r = await env.step(NOOP_ACTION, { features: t === protocol.waitSteps - 1 });
       observation = r.observation;
       options.onFrame?.(observation.agentviewRgb, 0);
       if (r.success) success = true;
@@ -89,7 +90,8 @@ export async function runEpisode(
             ? Float64Array.from(chunk.actions.subarray(i * chunk.actionDim, (i + 1) * chunk.actionDim))
             : temporal.actionAt(callStep + i);
         actionHash.update(new Uint8Array(action.buffer));
-        const r = await env.step(action);
+        // the observation after a chunk's last executed action is the next call's input
+        const r = await env.step(action, { features: i === n - 1 });
         steps++;
         observation = r.observation;
         options.onFrame?.(observation.agentviewRgb, steps);

@@ -15,7 +15,8 @@
  * 1.1 (`version: 'rsd-libero/1.1'`, hello `features: true`, optional `env: false` for a client
  * that only sends `features_batch` and needs no LIBERO): `observation` and `step_result` also
  * carry the blob `features` float32 [F] and `features_ms` (the server's time in the feature
- * module), computed by the server's `--features` module after every reset and step. The hello
+ * module), computed by the server's `--features` module after every reset and step (except a
+ * `step` that says `features: false`: the client will not use that observation). The hello
  * reply says `features: { module }`. A server without a usable module refuses such a hello with
  * FEATURES_UNAVAILABLE; a module failing during an episode is FEATURES_FAILED.
  *
@@ -64,6 +65,8 @@ export interface StepRequest {
   readonly id: number;
   /** float [7]: dx dy dz droll dpitch dyaw gripper, clipped to [-1, 1]. */
   readonly action: readonly number[];
+  /** 1.1: `false` = no features for this step's observation (the client will not use it). */
+  readonly features?: boolean;
 }
 
 /** 1.1: features of N observations (demo replay); images and proprio travel as blobs. */

@@ -1,6 +1,6 @@
 import { normalizeAction } from '../action.ts';
 import { BridgeError } from '../errors/bridge-error.ts';
-import type { Action, LiberoEnv, Observation, ResetOptions, StepResult, SuiteInfo } from '../libero-env.ts';
+import type { Action, LiberoEnv, Observation, ResetOptions, StepOptions, StepResult, SuiteInfo } from '../libero-env.ts';
 import { decodeObservation, decodeStepResult, decodeSuites } from '../protocol/decode-reply.ts';
 import { PROTOCOL_VERSION, PROTOCOL_VERSION_FEATURES } from '../protocol/protocol-version.ts';
 import { RpcConnection, type RequestBody } from './rpc-connection.ts';
@@ -222,7 +222,7 @@ class PythonEnv implements LiberoEnv {
     return this.checked(decodeObservation(frame), 'reset');
   }
 
-  async step(action: Action): Promise<StepResult> {
+  async step(action: Action, options: StepOptions = {}): Promise<StepResult> {
     this.checkOpen('step');
     const clipped = normalizeAction(action);
     const episode = this.episode;
@@ -230,13 +230,14 @@ class PythonEnv implements LiberoEnv {
       throw new BridgeError('EPISODE_NOT_STARTED', 'step before a successful reset', { subject: 'step' });
     }
     episode.step += 1;
+    const skipFeatures = this.features && options.features === false;
     const frame = await this.call(
-      { type: 'step', action: Array.from(clipped) },
+      { type: 'step', action: Array.from(clipped), ...(skipFeatures ? { features: false } : {}) },
       this.timeouts.requestMs,
       `step ${episode.step} of ${describeEpisode(episode)}`,
     );
     const result = decodeStepResult(frame);
-    this.checked(result.observation, `step ${episode.step}`);
+    if (!skipFeatures) this.checked(result.observation, `step ${episode.step}`);
     return result;
   }
 

@@ -53,6 +53,10 @@ describe('features in observations (protocol rsd-libero/1.1)', () => {
     const r = await env.step([0.5, 0, 0, 0, 0, 0, -1]);
     expect(r.observation.features).toHaveLength(12);
     expect(Array.from(r.observation.features!)).not.toEqual(Array.from(obs.features!));
+    // a step whose observation no policy will see: the server skips the module
+    const skipped = await env.step([0, 0, 0, 0, 0, 0, -1], { features: false });
+    expect(skipped.observation.features).toBeUndefined();
+    expect((await env.step([0, 0, 0, 0, 0, 0, -1])).observation.features).toHaveLength(12);
   }, 30_000);
 
   it('a client that asks for no features gets none, from the same server (1.0 clients keep working)', async () => {
