@@ -21,7 +21,9 @@ describe('StageProgress', () => {
     const p = new StageProgress({ write: (s) => out.push(s), isTTY: true }, { stage: 'demos', unitName: 'task', total: 2 }, () => t);
     t = 1000;
     p.tick(5, 10, 50);
-    expect(out[0]).toMatch(/^\r\x1b\[2K\[train-default\] demos task 1\/2 \[#{10}\.{10}\] 5\/10 50 samples\/s eta --$/);
+    const clearLine = '\r\u001b[2K';
+    expect(out[0]!.startsWith(clearLine)).toBe(true);
+    expect(out[0]!.slice(clearLine.length)).toMatch(/^\[train-default\] demos task 1\/2 \[#{10}\.{10}\] 5\/10 50 samples\/s eta --$/);
     p.unit(0);
     expect(out[1]).toBe('\r\x1b[2K[train-default] demos task 1/2 (1s, stage eta 1s)\n');
   });
