@@ -33,43 +33,60 @@ function bump(h: number[], i: number): void {
   h[i]! += 1;
 }
 
+/** Accumulates the depth statistics of calls one at a time (constant memory per call). */
+export class DepthAccumulator {
+  private readonly passHistogram: number[];
+  private readonly itemPassHistogram: number[];
+  private readonly byPassSum: number[] = [];
+  private readonly byPassCount: number[] = [];
+  private readonly rejections: number[] = [];
+  private readonly checks: LayerChecks;
+  private decided = 0;
+  private passes = 0;
+
+  constructor(readonly L: number) {
+    this.passHistogram = new Array<number>(L + 1).fill(0);
+    this.itemPassHistogram = new Array<number>(L + 1).fill(0);
+    this.checks = new LayerChecks(L);
+  }
+
+  add(c: CallStats): void {
+    bump(this.passHistogram, c.mainPasses);
+    for (const n of c.itemMainPasses) bump(this.itemPassHistogram, n);
+    for (const perPass of c.layersDecidedPerPass) {
+      for (let i = 0; i < perPass.length; i++) {
+        this.byPassSum[i] = (this.byPassSum[i] ?? 0) + perPass[i]!;
+        this.byPassCount[i] = (this.byPassCount[i] ?? 0) + 1;
+        this.decided += perPass[i]!;
+        this.passes++;
+      }
+    }
+    for (const r of c.maxPositionRejections) bump(this.rejections, r);
+    this.checks.merge(c.layerChecks);
+  }
+
+  summary(): DepthSummary {
+    const rate = (kept: number[], checked: number[]) => kept.map((k, l) => (checked[l] === 0 ? Number.NaN : k / checked[l]!));
+    const source = (s: LayerChecks['draft']): SourceAcceptance => ({
+      tokenRate: rate(s.tokensKept, s.tokensChecked),
+      layerRate: rate(s.layersKept, s.layersChecked),
+      tokensChecked: [...s.tokensChecked],
+      layersChecked: [...s.layersChecked],
+    });
+    return {
+      passHistogram: [...this.passHistogram],
+      itemPassHistogram: [...this.itemPassHistogram],
+      meanLayersPerPass: this.passes === 0 ? 0 : this.decided / this.passes,
+      layersDecidedByPass: this.byPassSum.map((s, i) => s / this.byPassCount[i]!),
+      acceptanceBySource: { draft: source(this.checks.draft), main: source(this.checks.main) },
+      maxPositionRejectionsHistogram: [...this.rejections],
+    };
+  }
+}
+
 /** Summarises the depth statistics of `calls` (all of the same L). */
 export function summarizeDepth(calls: readonly CallStats[], L: number): DepthSummary {
-  const passHistogram = new Array<number>(L + 1).fill(0);
-  const itemPassHistogram = new Array<number>(L + 1).fill(0);
-  const byPassSum: number[] = [];
-  const byPassCount: number[] = [];
-  const rejections: number[] = [];
-  const checks = new LayerChecks(L);
-  let decided = 0;
-  let passes = 0;
-  for (const c of calls) {
-    bump(passHistogram, c.mainPasses);
-    for (const n of c.itemMainPasses) bump(itemPassHistogram, n);
-    for (const perPass of c.layersDecidedPerPass) {
-      perPass.forEach((n, i) => {
-        byPassSum[i] = (byPassSum[i] ?? 0) + n;
-        byPassCount[i] = (byPassCount[i] ?? 0) + 1;
-        decided += n;
-        passes++;
-      });
-    }
-    for (const r of c.maxPositionRejections) bump(rejections, r);
-    checks.merge(c.layerChecks);
-  }
-  const rate = (kept: number[], checked: number[]) => kept.map((k, l) => (checked[l] === 0 ? Number.NaN : k / checked[l]!));
-  const source = (s: LayerChecks['draft']): SourceAcceptance => ({
-    tokenRate: rate(s.tokensKept, s.tokensChecked),
-    layerRate: rate(s.layersKept, s.layersChecked),
-    tokensChecked: [...s.tokensChecked],
-    layersChecked: [...s.layersChecked],
-  });
-  return {
-    passHistogram,
-    itemPassHistogram,
-    meanLayersPerPass: passes === 0 ? 0 : decided / passes,
-    layersDecidedByPass: byPassSum.map((s, i) => s / byPassCount[i]!),
-    acceptanceBySource: { draft: source(checks.draft), main: source(checks.main) },
-    maxPositionRejectionsHistogram: rejections,
-  };
+  const acc = new DepthAccumulator(L);
+  for (const c of calls) acc.add(c);
+  return acc.summary();
 }

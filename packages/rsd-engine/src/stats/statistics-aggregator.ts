@@ -1,6 +1,6 @@
 import { STAGES, type CallStats, type Stage } from './call-stats.ts';
 import { percentile } from './percentile.ts';
-import { summarizeDepth, type DepthSummary } from './depth-summary.ts';
+import { DepthAccumulator, type DepthSummary } from './depth-summary.ts';
 
 /** Sum, mean, p50 and p95 (ms) of one stage over calls. */
 export interface StageSummary {
@@ -41,68 +41,130 @@ export interface EngineStatistics {
   readonly timings: Readonly<Record<Stage, StageSummary>>;
 }
 
-/** Collects {@link CallStats} and summarises them. */
+/**
+ * Collects {@link CallStats} and summarises them. Counts are kept as running sums and stage
+ * times as plain number lists (for the percentiles), so an engine that decodes for hours does
+ * not hold every call's statistics.
+ */
 export class StatisticsAggregator {
-  private calls: CallStats[] = [];
+  private state = emptyState();
 
   add(stats: CallStats): void {
-    this.calls.push(stats);
+    const s = this.state;
+    s.calls++;
+    s.items += stats.batch;
+    s.byMode[stats.mode]++;
+    s.proposedLayers += stats.proposedLayers;
+    s.fullyAccepted += stats.fullyAccepted;
+    s.partiallyAccepted += stats.partiallyAccepted;
+    s.rejected += stats.rejected;
+    s.discardedLayers += stats.discardedLayers;
+    s.mainPasses += stats.mainPasses;
+    for (const n of stats.itemMainPasses) s.itemMainPasses += n;
+    s.draftPasses += stats.draftPasses;
+    for (const stage of STAGES) s.timings[stage].push(stats.timings[stage]);
+    s.depth ??= new DepthAccumulator(stats.layerChecks.L); // one engine, one L: merge refuses another
+    s.depth.add(stats);
+    if (stats.mode !== 'rsd') return;
+    const k = stats.draftLayers;
+    s.rsdItems += stats.batch;
+    s.rsdPartial += stats.partiallyAccepted;
+    s.rsdRejected += stats.rejected;
+    while (s.proposing.length < k) {
+      s.proposing.push(0);
+      s.acceptedAt.push(0);
+    }
+    for (let l = 0; l < k; l++) s.proposing[l]! += stats.batch;
+    for (const a of stats.acceptedLayers) {
+      for (let l = 0; l < a; l++) s.acceptedAt[l]!++;
+      if (a === k) s.fullAcceptance++;
+    }
   }
 
   reset(): void {
-    this.calls = [];
+    this.state = emptyState();
   }
 
   summary(): EngineStatistics {
-    const calls = this.calls;
-    const rsd = calls.filter((c) => c.mode === 'rsd');
-    const sum = (f: (c: CallStats) => number, list = calls) => list.reduce((s, c) => s + f(c), 0);
-    const proposedLayers = sum((c) => c.proposedLayers);
-    const fullyAccepted = sum((c) => c.fullyAccepted);
-    const rsdItems = sum((c) => c.batch, rsd);
-    const maxK = rsd.reduce((m, c) => Math.max(m, c.draftLayers), 0);
-    const acceptanceByLayer = Array.from({ length: maxK }, (_, l) => {
-      let proposing = 0;
-      let accepted = 0;
-      for (const c of rsd) {
-        if (c.draftLayers <= l) continue;
-        proposing += c.batch;
-        accepted += c.acceptedLayers.filter((a) => a > l).length;
-      }
-      return proposing === 0 ? 0 : accepted / proposing;
-    });
+    const s = this.state;
     const timings = Object.fromEntries(
-      STAGES.map((s) => {
-        const v = calls.map((c) => c.timings[s]);
+      STAGES.map((stage) => {
+        const v = s.timings[stage];
         const total = v.reduce((a, b) => a + b, 0);
-        return [s, { sum: total, mean: v.length === 0 ? Number.NaN : total / v.length, p50: percentile(v, 0.5), p95: percentile(v, 0.95) }];
+        return [stage, { sum: total, mean: v.length === 0 ? Number.NaN : total / v.length, p50: percentile(v, 0.5), p95: percentile(v, 0.95) }];
       }),
     ) as Record<Stage, StageSummary>;
-    const mainSum = sum((c) => c.mainPasses);
-    const items = sum((c) => c.batch);
+    const perRsdItem = (x: number) => (s.rsdItems === 0 ? 0 : x / s.rsdItems);
     return {
-      calls: calls.length,
-      items,
-      callsByMode: { baseline: calls.filter((c) => c.mode === 'baseline').length, rsd: rsd.length, jacobi: calls.filter((c) => c.mode === 'jacobi').length },
-      proposedLayers,
-      fullyAccepted,
-      partiallyAccepted: sum((c) => c.partiallyAccepted),
-      rejected: sum((c) => c.rejected),
-      discardedLayers: sum((c) => c.discardedLayers),
-      acceptanceRate: proposedLayers === 0 ? 0 : fullyAccepted / proposedLayers,
-      meanAcceptedLayers: rsdItems === 0 ? 0 : fullyAccepted / rsdItems,
-      partialAcceptanceRate: rsdItems === 0 ? 0 : sum((c) => c.partiallyAccepted, rsd) / rsdItems,
-      rejectionRate: rsdItems === 0 ? 0 : sum((c) => c.rejected, rsd) / rsdItems,
-      fullAcceptanceRate: rsdItems === 0 ? 0 : sum((c) => c.acceptedLayers.filter((a) => a === c.draftLayers).length, rsd) / rsdItems,
-      acceptanceByLayer,
+      calls: s.calls,
+      items: s.items,
+      callsByMode: { ...s.byMode },
+      proposedLayers: s.proposedLayers,
+      fullyAccepted: s.fullyAccepted,
+      partiallyAccepted: s.partiallyAccepted,
+      rejected: s.rejected,
+      discardedLayers: s.discardedLayers,
+      acceptanceRate: s.proposedLayers === 0 ? 0 : s.fullyAccepted / s.proposedLayers,
+      meanAcceptedLayers: perRsdItem(s.fullyAccepted),
+      partialAcceptanceRate: perRsdItem(s.rsdPartial),
+      rejectionRate: perRsdItem(s.rsdRejected),
+      fullAcceptanceRate: perRsdItem(s.fullAcceptance),
+      acceptanceByLayer: s.proposing.map((n, l) => (n === 0 ? 0 : s.acceptedAt[l]! / n)),
       mainPasses: {
-        sum: mainSum,
-        meanPerCall: calls.length === 0 ? 0 : mainSum / calls.length,
-        meanPerItem: items === 0 ? 0 : sum((c) => c.itemMainPasses.reduce((a, b) => a + b, 0)) / items,
+        sum: s.mainPasses,
+        meanPerCall: s.calls === 0 ? 0 : s.mainPasses / s.calls,
+        meanPerItem: s.items === 0 ? 0 : s.itemMainPasses / s.items,
       },
-      depth: summarizeDepth(calls, calls[0]?.layerChecks.L ?? 0),
-      draftPasses: sum((c) => c.draftPasses),
+      depth: (s.depth ?? new DepthAccumulator(0)).summary(),
+      draftPasses: s.draftPasses,
       timings,
     };
   }
+}
+
+interface AggregatorState {
+  calls: number;
+  items: number;
+  byMode: { baseline: number; rsd: number; jacobi: number };
+  proposedLayers: number;
+  fullyAccepted: number;
+  partiallyAccepted: number;
+  rejected: number;
+  discardedLayers: number;
+  mainPasses: number;
+  itemMainPasses: number;
+  draftPasses: number;
+  rsdItems: number;
+  rsdPartial: number;
+  rsdRejected: number;
+  fullAcceptance: number;
+  /** Per draft layer l: rsd items that proposed it, and those whose layers 0..l were all accepted. */
+  proposing: number[];
+  acceptedAt: number[];
+  timings: Record<Stage, number[]>;
+  depth: DepthAccumulator | undefined;
+}
+
+function emptyState(): AggregatorState {
+  return {
+    calls: 0,
+    items: 0,
+    byMode: { baseline: 0, rsd: 0, jacobi: 0 },
+    proposedLayers: 0,
+    fullyAccepted: 0,
+    partiallyAccepted: 0,
+    rejected: 0,
+    discardedLayers: 0,
+    mainPasses: 0,
+    itemMainPasses: 0,
+    draftPasses: 0,
+    rsdItems: 0,
+    rsdPartial: 0,
+    rsdRejected: 0,
+    fullAcceptance: 0,
+    proposing: [],
+    acceptedAt: [],
+    timings: Object.fromEntries(STAGES.map((stage) => [stage, [] as number[]])) as Record<Stage, number[]>,
+    depth: undefined,
+  };
 }
