@@ -33,6 +33,10 @@ describe('resolveEvalConfig', () => {
     expect(resolve({ mode: 'jacobi,baseline' }).modes).toEqual(['baseline', 'jacobi']);
     expect(resolve({ mode: 'rsd' }).modes).toEqual(['rsd']);
     expect(code(() => resolve({ mode: 'fast' }))).toBe('INVALID_FLAG:mode');
+    // the test bundle has L = 4: a relaxed list needs 4 tolerances (or one number)
+    expect(code(() => resolve({ acceptance: 'relaxed:1,1' }))).toBe('INVALID_FLAG:acceptance');
+    expect(resolve({ acceptance: 'relaxed:1,1,0,0' }).acceptance).toBe('relaxed:1,1,0,0');
+    expect(resolve({ acceptance: 'relaxed:2' }).acceptance).toBe('relaxed:2');
     const noDraft = (await writeRandomBundle(join(root, 'bundle-no-draft'), { dims: { C: 8, A: 7, H: 3, L: 4, K: 5, F: 8, k: 0 }, seed: 1 })).dir;
     expect(resolve({ bundle: noDraft }).modes).toEqual(['baseline', 'jacobi']);
     expect(code(() => resolve({ bundle: noDraft, mode: 'both' }))).toBe('INVALID_FLAG:mode');
@@ -74,6 +78,10 @@ describe('resolveEvalConfig', () => {
     expect(code(() => resolve({ trials: 'x' }))).toBe('INVALID_FLAG:trials');
     expect(code(() => resolve({ tasks: '0,10' }))).toBe('INVALID_FLAG:tasks');
     expect(code(() => resolve({ mode: 'fast' }))).toBe('INVALID_FLAG:mode');
+    // the test bundle has L = 4: a relaxed list needs 4 tolerances (or one number)
+    expect(code(() => resolve({ acceptance: 'relaxed:1,1' }))).toBe('INVALID_FLAG:acceptance');
+    expect(resolve({ acceptance: 'relaxed:1,1,0,0' }).acceptance).toBe('relaxed:1,1,0,0');
+    expect(resolve({ acceptance: 'relaxed:2' }).acceptance).toBe('relaxed:2');
     expect(code(() => resolve({ acceptance: 'relaxed' }))).toBe('INVALID_FLAG:acceptance');
     expect(code(() => resolve({ env: 'tcp://host' }))).toBe('INVALID_FLAG:env');
     expect(code(() => resolve({ env: 'python' }))).toBe('INVALID_FLAG:env');

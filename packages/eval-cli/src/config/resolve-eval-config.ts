@@ -114,8 +114,9 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   if (suite !== 'embedded_spatial' && env.kind === 'embedded') throw bad('suite', `${suite} needs real LIBERO: use --env python or --env tcp://host:port`);
   const modeText = flags.mode ?? (saved === undefined ? undefined : saved.identity.modes.join(','));
   const acceptance = flags.acceptance ?? saved?.identity.acceptance ?? 'exact';
+  let parsedAcceptance: ReturnType<typeof parseAcceptance>;
   try {
-    parseAcceptance(acceptance);
+    parsedAcceptance = parseAcceptance(acceptance);
   } catch (error) {
     throw new EvalError('INVALID_FLAG', (error as Error).message, { subject: 'acceptance', cause: error });
   }
@@ -139,6 +140,11 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const modes = modesOf(modeText ?? (bundle.manifest.dims.k > 0 ? 'both' : 'baseline,jacobi'));
   if (modes.includes('rsd') && bundle.manifest.dims.k === 0) {
     throw bad('mode', `${bundleDir} has no draft.onnx (manifest.json dims.k = 0), so rsd cannot run; use --mode baseline,jacobi`);
+  }
+  const tol = parsedAcceptance.kind === 'relaxed' ? parsedAcceptance.tolerance : undefined;
+  if (typeof tol === 'object' && tol.length !== bundle.manifest.dims.L) {
+    // every layer can be checked (draft- or main-proposed), so a list needs one tolerance per layer
+    throw bad('acceptance', `relaxed lists ${tol.length} tolerances; the bundle has L = ${bundle.manifest.dims.L} layers (give one per layer, or a single number)`);
   }
   const k = draftLayers ?? bundle.manifest.dims.k;
   if (k > bundle.manifest.dims.L) throw bad('draft-layers', `must be <= the bundle's L (${bundle.manifest.dims.L}), got ${k}`);

@@ -1,3 +1,4 @@
+import type { SourceChecks } from '@rsd/rsd-engine';
 import type { Observation } from '@rsd/libero-bridge';
 import type { EvalMode } from '../config/eval-config.ts';
 
@@ -33,17 +34,10 @@ export interface PolicyCallStats {
   /** The most rejections a single position (c, h) had over all layers and passes. */
   readonly maxPositionRejections: number;
   /** Checked and kept tokens and layers per layer [L], draft-proposed and main-proposed apart. */
-  readonly layerChecks: { readonly draft: LayerCheckCounts; readonly main: LayerCheckCounts };
+  readonly layerChecks: { readonly draft: SourceChecks; readonly main: SourceChecks };
   readonly timings: StageTimings;
 }
 
-/** Checked / kept counts per layer, each float [L] (as `@rsd/rsd-engine` reports them). */
-export interface LayerCheckCounts {
-  readonly tokensChecked: readonly number[];
-  readonly tokensKept: readonly number[];
-  readonly layersChecked: readonly number[];
-  readonly layersKept: readonly number[];
-}
 
 /** What the policy is asked for: one chunk of actions. */
 export interface PolicyRequest {

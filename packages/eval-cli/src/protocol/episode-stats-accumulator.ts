@@ -1,4 +1,5 @@
-import type { LayerCheckCounts, PolicyCallStats } from '../policy/policy.ts';
+import { LayerChecks, type SourceChecks } from '@rsd/rsd-engine';
+import type { PolicyCallStats } from '../policy/policy.ts';
 import type { EpisodeAcceptance, EpisodeStageMs, SourceCheckCounts } from '../results/episode-record.ts';
 
 /** Adds `v` into `into` element-wise, growing it as needed. */
@@ -11,23 +12,12 @@ function bump(h: number[], i: number): void {
   h[i]! += 1;
 }
 
-class SourceSums {
-  readonly tokensChecked: number[] = [];
-  readonly tokensKept: number[] = [];
-  readonly layersChecked: number[] = [];
-  readonly layersKept: number[] = [];
-
-  add(c: LayerCheckCounts): void {
-    addInto(this.tokensChecked, c.tokensChecked);
-    addInto(this.tokensKept, c.tokensKept);
-    addInto(this.layersChecked, c.layersChecked);
-    addInto(this.layersKept, c.layersKept);
-  }
-
-  toRecord(): SourceCheckCounts {
-    return { tokens_checked: [...this.tokensChecked], tokens_kept: [...this.tokensKept], layers_checked: [...this.layersChecked], layers_kept: [...this.layersKept] };
-  }
-}
+const toRecord = (c: SourceChecks): SourceCheckCounts => ({
+  tokens_checked: [...c.tokensChecked],
+  tokens_kept: [...c.tokensKept],
+  layers_checked: [...c.layersChecked],
+  layers_kept: [...c.layersKept],
+});
 
 /** Sums the per-call statistics of one episode. */
 export class EpisodeStatsAccumulator {
@@ -43,8 +33,7 @@ export class EpisodeStatsAccumulator {
   readonly #passes: number[] = [];
   readonly #decidedByPass: number[] = [];
   readonly #maxRejections: number[] = [];
-  readonly #draftChecks = new SourceSums();
-  readonly #mainChecks = new SourceSums();
+  #checks: LayerChecks | undefined;
   readonly #stage = { backbone: 0, draft: 0, verify: 0, autoregressive: 0, decode: 0, total: 0 };
   /** Server-side feature time (external backbones); undefined while no call reported one. */
   #features: number | undefined;
@@ -64,8 +53,7 @@ export class EpisodeStatsAccumulator {
     bump(this.#passes, s.mainPasses);
     addInto(this.#decidedByPass, s.layersDecidedPerPass);
     bump(this.#maxRejections, s.maxPositionRejections);
-    this.#draftChecks.add(s.layerChecks.draft);
-    this.#mainChecks.add(s.layerChecks.main);
+    (this.#checks ??= new LayerChecks(s.layerChecks.draft.tokensChecked.length)).merge(s.layerChecks);
     const t = s.timings;
     this.#stage.backbone += t.backboneMs;
     this.#stage.draft += t.draftMs;
@@ -91,7 +79,7 @@ export class EpisodeStatsAccumulator {
         pass_histogram: [...this.#passes],
         decided_by_pass: [...this.#decidedByPass],
         max_rejections_histogram: [...this.#maxRejections],
-        layer_checks: { draft: this.#draftChecks.toRecord(), main: this.#mainChecks.toRecord() },
+        ...(this.#checks === undefined ? {} : { layer_checks: { draft: toRecord(this.#checks.draft), main: toRecord(this.#checks.main) } }),
       },
       stage_ms: { ...this.#stage, ...(this.#features === undefined ? {} : { features: this.#features }) },
     };

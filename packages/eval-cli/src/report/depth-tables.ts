@@ -1,6 +1,6 @@
 import type { EvalMode } from '../config/eval-config.ts';
 import type { DecodingStats } from '../results/decoding-stats.ts';
-import type { ReportInput } from './report-input.ts';
+import { pct as percent, type ReportInput } from './report-input.ts';
 
 /** One table of a report: a header row and body rows of plain text cells. */
 export interface Table {
@@ -9,7 +9,7 @@ export interface Table {
   readonly rows: readonly (readonly string[])[];
 }
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)} %`);
+const pct = (v: number | null | undefined) => percent(v ?? null);
 
 /** The modes of the run that carry decoding statistics, in report order. */
 export function depthModes(input: ReportInput): { mode: EvalMode; stats: DecodingStats }[] {

@@ -41,9 +41,10 @@ export class LayerChecks {
     if (kept === P) s.layersKept[l]!++;
   }
 
-  /** Adds another's counts (same L) into this one. */
-  merge(other: LayerChecks): void {
-    if (other.L !== this.L) throw new RangeError(`cannot merge layer checks of L=${other.L} into L=${this.L}`);
+  /** Adds another's counts (same L: every array of length L) into this one. */
+  merge(other: { readonly draft: SourceChecks; readonly main: SourceChecks }): void {
+    const L = other.draft.tokensChecked.length;
+    if (L !== this.L) throw new RangeError(`cannot merge layer checks of L=${L} into L=${this.L}`);
     for (const source of ['draft', 'main'] as const) {
       for (const field of ['tokensChecked', 'tokensKept', 'layersChecked', 'layersKept'] as const) {
         const into = this[source][field];
