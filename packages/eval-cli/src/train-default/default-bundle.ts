@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportBackboneOnnx, writeBundle, type BackboneConfig, type BundleManifest, type TrainReport } from '@rsd/heads';
+import { exportBackboneOnnx, exportMainOnnx, writeBundle, type BackboneConfig, type BundleManifest, type TrainReport } from '@rsd/heads';
 import { EMBEDDED_SPATIAL_NAME } from '@rsd/libero-bridge';
 import type { RfsqParams } from '@rsd/rfsq';
 import type { PolicyStageOutput } from './policy-checkpoint.ts';
@@ -12,15 +12,19 @@ export interface DefaultBundleInputs {
   readonly params: RfsqParams;
   readonly backboneCfg: BackboneConfig;
   readonly policy: PolicyStageOutput;
-  /** trainHeads' folder (main.onnx, draft.onnx). */
-  readonly headsDir: string;
+  /**
+   * trainHeads' folder (main.onnx, draft.onnx); absent: a bundle without a draft (dims.k = 0),
+   * main.onnx exported from `policy.main` (the policy as it stands, for DAgger rollouts).
+   */
+  readonly headsDir?: string;
   /** The tokenizer folder (rfsq_encoder.onnx, rfsq_decoder.onnx). */
   readonly rfsqDir: string;
   readonly backend: string;
   readonly commit: string;
   readonly stageSeconds: Readonly<Record<string, number>>;
   readonly rfsqMse: number;
-  readonly draftVsMainGreedy: TrainReport['draftVsMainGreedy'];
+  /** Absent for a bundle without a draft. */
+  readonly draftVsMainGreedy: TrainReport['draftVsMainGreedy'] | undefined;
   readonly data: Readonly<Record<string, unknown>>;
   readonly layerWeights: readonly number[] | undefined;
 }
@@ -33,7 +37,7 @@ export async function writeDefaultBundle(dir: string, b: DefaultBundleInputs): P
     dir,
     {
       name: 'embedded_spatial',
-      dims: { C, A, H, L, K, F: cfg.heads.F, k: cfg.heads.draftLayers },
+      dims: { C, A, H, L, K, F: cfg.heads.F, k: b.headsDir === undefined ? 0 : cfg.heads.draftLayers },
       actionNormalization: {
         kind: 'bounds',
         low: [...params.actionNormalization.low],
@@ -70,8 +74,12 @@ export async function writeDefaultBundle(dir: string, b: DefaultBundleInputs): P
       },
       models: {
         'backbone.onnx': exportBackboneOnnx(backboneCfg, b.policy.backbone),
-        'main.onnx': new Uint8Array(await readFile(join(b.headsDir, 'main.onnx'))),
-        'draft.onnx': new Uint8Array(await readFile(join(b.headsDir, 'draft.onnx'))),
+        ...(b.headsDir === undefined
+          ? { 'main.onnx': exportMainOnnx({ ...cfg.heads, C, H, L, K }, b.policy.main) }
+          : {
+              'main.onnx': new Uint8Array(await readFile(join(b.headsDir, 'main.onnx'))),
+              'draft.onnx': new Uint8Array(await readFile(join(b.headsDir, 'draft.onnx'))),
+            }),
         'rfsq_encoder.onnx': new Uint8Array(await readFile(join(b.rfsqDir, 'rfsq_encoder.onnx'))),
         'rfsq_decoder.onnx': new Uint8Array(await readFile(join(b.rfsqDir, 'rfsq_decoder.onnx'))),
       },

@@ -2,6 +2,7 @@ import { hashInstruction } from '@rsd/heads';
 import { cutActionChunks, type RfsqTokenizer } from '@rsd/rfsq';
 import { PROPRIO_SIZE } from './train-default-config.ts';
 import type { TaskDemos } from './demo-stage.ts';
+import type { DaggerSamples } from './dagger-rollouts.ts';
 
 /** One sample per demo step: what the policy saw at step t and the tokens of actions t..t+C−1. */
 export interface PolicyDataset {
@@ -68,4 +69,50 @@ export function buildPolicyDataset(
     }
   }
   return { N, imageSize: S, images, instructions, maxTokens: spec.maxTokens, proprio, tokens, taskOf };
+}
+
+/**
+ * The dataset with DAgger samples appended (after the demos' samples, in order): each visited
+ * state's view and proprio, the instruction of its task, and the RFSQ tokens of the expert's
+ * chunk from there.
+ */
+export function appendDaggerSamples(
+  base: PolicyDataset,
+  rounds: readonly DaggerSamples[],
+  tokenizer: RfsqTokenizer,
+  instructionOf: (taskId: number) => string,
+  spec: { vocabSize: number; maxTokens: number },
+): PolicyDataset {
+  const { C, H, L } = tokenizer.params.config;
+  const S = base.imageSize;
+  const frame = S * S * 3;
+  const extra = rounds.reduce((s, r) => s + r.N, 0);
+  const N = base.N + extra;
+  const images = new Uint8Array(N * frame);
+  const instructions = new Int32Array(N * base.maxTokens);
+  const proprio = new Float32Array(N * PROPRIO_SIZE);
+  const tokens = new Int32Array(N * C * H * L);
+  const taskOf = new Int32Array(N);
+  images.set(base.images);
+  instructions.set(base.instructions);
+  proprio.set(base.proprio);
+  tokens.set(base.tokens);
+  taskOf.set(base.taskOf);
+  const ids = new Map<number, Int32Array>();
+  let n = base.N;
+  for (const [ri, r] of rounds.entries()) {
+    if (r.imageSize !== S) throw new RangeError(`DAgger round ${ri + 1}: images are ${r.imageSize}x${r.imageSize}, the dataset's ${S}x${S}`);
+    if (r.chunk !== C) throw new RangeError(`DAgger round ${ri + 1}: chunks of ${r.chunk} steps, the tokenizer's C = ${C}`);
+    images.set(r.images, n * frame);
+    proprio.set(r.proprio, n * PROPRIO_SIZE);
+    tokens.set(tokenizer.encode(r.actions), n * C * H * L);
+    for (let i = 0; i < r.N; i++) {
+      const t = r.taskOf[i]!;
+      if (!ids.has(t)) ids.set(t, Int32Array.from(hashInstruction(instructionOf(t), spec), Number));
+      instructions.set(ids.get(t)!, (n + i) * base.maxTokens);
+      taskOf[n + i] = t;
+    }
+    n += r.N;
+  }
+  return { N, imageSize: S, images, instructions, maxTokens: base.maxTokens, proprio, tokens, taskOf };
 }

@@ -11,7 +11,14 @@ import { SMOKE_CONFIG, type TrainDefaultConfig } from './train-default-config.ts
 // lands right at the freeze), so a kill can land between epochs of each; batch 4 for
 // ~25 Adam steps per epoch: tfjs's setWeights sets Adam's bias-correction powers to pow(beta, t+1), which
 // equals the accumulated product for the first few steps only (beta1 = 0.9 differs from t = 8 on)
-const CONFIG: TrainDefaultConfig = { ...SMOKE_CONFIG, epochs: 3, draftEpochs: 2, batchSize: 4, rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 5 } };
+const CONFIG: TrainDefaultConfig = {
+  ...SMOKE_CONFIG,
+  epochs: 3,
+  draftEpochs: 2,
+  batchSize: 4,
+  rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 5 },
+  dagger: { ...SMOKE_CONFIG.dagger, epochs: 2 },
+};
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -39,7 +46,7 @@ function killAt(lines: string[], stage?: string, units?: number): TrainDefaultDe
 
 describe('runTrainDefault resume (smoke config, 3 epochs)', () => {
   test(
-    'a run killed in the tokenizer, twice in the policy stage and in the draft stage, then resumed, writes the same ONNX bytes as an uninterrupted run',
+    'a run killed in the tokenizer, twice in the policy stage, in both DAgger stages and in the draft stage, then resumed, writes the same ONNX bytes as an uninterrupted run',
     { timeout: 180_000 },
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'train-default-resume-'));
@@ -53,6 +60,8 @@ describe('runTrainDefault resume (smoke config, 3 epochs)', () => {
         ['rfsq', 5],
         ['policy', 1],
         ['policy', 2],
+        ['dagger-1-rollouts', 1],
+        ['dagger-1-train', 1],
         ['draft', 2],
       ];
       const logs: string[][] = [];
@@ -68,8 +77,10 @@ describe('runTrainDefault resume (smoke config, 3 epochs)', () => {
       expect(logs[2]!.some((l) => l.startsWith('[train-default] stage rfsq: done before, reusing'))).toBe(true);
       expect(logs[2]).toContain('[train-default] policy resuming after 1/3 epochs');
       expect(logs[3]).toContain('[train-default] policy resuming after 2/3 epochs');
+      expect(logs[4]).toContain('[train-default] stage dagger-1-rollouts: interrupted before, resuming from its checkpoints');
+      expect(logs[5]).toContain('[train-default] dagger-1-train resuming after 1/2 epochs');
       expect(lines).toContain('[train-default] draft resuming after 1/2 epochs');
-      expect(resumed.reused).toEqual(['demos', 'rfsq', 'policy']);
+      expect(resumed.reused).toEqual(['demos', 'rfsq', 'policy', 'dagger-1-rollouts', 'dagger-1-train']);
       expect(await onnxHashes(out)).toEqual(expected);
       // the policy's per-epoch losses are the uninterrupted run's too
       const losses = (h: readonly unknown[]) => h.map((e) => (e as { trainLoss: number }).trainLoss);
@@ -78,24 +89,32 @@ describe('runTrainDefault resume (smoke config, 3 epochs)', () => {
       // a rerun of a finished run reuses every stage and gives the same bytes
       const again: string[] = [];
       const rerun = await runTrainDefault({ config: CONFIG, out, overwrite: true }, killAt(again));
-      expect(rerun.reused).toEqual(['demos', 'rfsq', 'policy', 'draft', 'onpolicy-rollouts', 'onpolicy-draft']);
+      expect(rerun.reused).toEqual(['demos', 'rfsq', 'policy', 'dagger-1-rollouts', 'dagger-1-train', 'draft', 'onpolicy-rollouts', 'onpolicy-draft']);
       expect(again.some((l) => l.startsWith('[train-default] stage policy: done before, reusing'))).toBe(true);
       expect(await onnxHashes(out)).toEqual(expected);
     },
   );
 
-  test('an existing work folder with another config is refused by field; --fresh starts over', { timeout: 120_000 }, async () => {
+  test('a changed config reruns only the stages that read the changed fields (named in the log); --fresh starts over', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'train-default-resume-'));
     dirs.push(dir);
     const out = join(dir, 'b');
-    await expect(runTrainDefault({ config: SMOKE_CONFIG, out }, killAt([], 'demos', 1))).rejects.toBeInstanceOf(Killed);
-    const changed: TrainDefaultConfig = { ...SMOKE_CONFIG, learningRate: 1e-3, rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 3 } };
-    const e = await runTrainDefault({ config: changed, out }, killAt([])).catch((x: unknown) => x);
-    expect(EvalError.isInstance(e) && e.code).toBe('RESUME_MISMATCH');
-    expect((e as Error).message).toMatch(/\(rfsq\.epochs: 2 -> 3; learningRate: 0\.0005 -> 0\.001\); pass --fresh/);
+    await runTrainDefault({ config: SMOKE_CONFIG, out }, killAt([]));
+    // a DAgger setting: demos, tokenizer and base policy are reused, DAgger training and what follows rerun
+    const daggerChanged: TrainDefaultConfig = { ...SMOKE_CONFIG, dagger: { ...SMOKE_CONFIG.dagger, learningRate: 1e-3 } };
     const lines: string[] = [];
-    await expect(runTrainDefault({ config: changed, out, fresh: true }, killAt(lines, 'demos', 1))).rejects.toBeInstanceOf(Killed);
-    expect(lines[0]).toMatch(/^\[train-default\] --fresh: removed /);
+    const r1 = await runTrainDefault({ config: daggerChanged, out, overwrite: true }, killAt(lines));
+    expect(lines[0]).toMatch(/with a changed config \(dagger\.learningRate: 0\.00025 -> 0\.001\); the stages that read these fields rerun/);
+    expect(r1.reused).toEqual(['demos', 'rfsq', 'policy']);
+    // the tokenizer: only the demos are reused
+    const rfsqChanged: TrainDefaultConfig = { ...daggerChanged, rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 3 } };
+    const again: string[] = [];
+    const r2 = await runTrainDefault({ config: rfsqChanged, out, overwrite: true }, killAt(again));
+    expect(again[0]).toMatch(/\(rfsq\.epochs: 2 -> 3\)/);
+    expect(r2.reused).toEqual(['demos']);
+    const fresh: string[] = [];
+    await expect(runTrainDefault({ config: rfsqChanged, out, overwrite: true, fresh: true }, killAt(fresh, 'demos', 1))).rejects.toBeInstanceOf(Killed);
+    expect(fresh[0]).toMatch(/^\[train-default\] --fresh: removed /);
   });
 
   test('an existing --out is refused before any work unless overwrite', async () => {

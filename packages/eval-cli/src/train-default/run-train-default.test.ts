@@ -53,7 +53,13 @@ describe('runTrainDefault (smoke config)', () => {
       expect(p.commit).toMatch(/^[0-9a-f]{40}$|^unknown/);
       expect(p.data.demosSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(p.data.samples).toBe(a.result.samples);
-      expect(Object.keys(p.trainingSeconds)).toEqual(['demos', 'rfsq', 'dataset', 'policy', 'draft']);
+      expect(Object.keys(p.trainingSeconds)).toEqual(['demos', 'rfsq', 'dataset', 'policy', 'dagger-1-rollouts', 'dagger-1-train', 'draft']);
+      // one DAgger round: every policy step of its one episode per task labelled, added to the demos' samples
+      const rounds = p.data['daggerRounds'] as { round: number; episodes: number; samples: number }[];
+      expect(rounds).toEqual([{ round: 1, episodes: SMOKE_CONFIG.tasks.length, successes: expect.any(Number), samples: expect.any(Number) }]);
+      expect(rounds[0]!.samples).toBeGreaterThan(0);
+      expect(p.data['daggerSamples']).toBe(rounds[0]!.samples);
+      expect(p.data['demoSamples']).toBe(a.result.samples - rounds[0]!.samples);
       expect(Number.isFinite(p.finalLosses.policy.valLoss)).toBe(true);
       // the on-policy stage replaced the draft: rollouts recorded, one feature row per policy call
       const onPolicy = (m.provenance as { draftOnPolicy?: { episodes: number; samples: number; draftWidth: number } }).draftOnPolicy;

@@ -23,12 +23,13 @@ import type { ProgressStream } from '../progress/progress-reporter.ts';
 import { collectOnPolicyFeatures } from './collect-onpolicy-features.ts';
 import { writeDefaultBundle } from './default-bundle.ts';
 import { runDemoStage } from './demo-stage.ts';
-import { loadPolicyCheckpoint, loadPolicyOutput, savePolicyCheckpoint, savePolicyOutput } from './policy-checkpoint.ts';
-import { buildPolicyDataset } from './policy-dataset.ts';
+import { loadPolicyCheckpoint, loadPolicyOutput, savePolicyCheckpoint, savePolicyOutput, type PolicyStageOutput } from './policy-checkpoint.ts';
+import { buildPolicyDataset, type PolicyDataset } from './policy-dataset.ts';
+import { runDaggerRounds } from './dagger-stage.ts';
 import { redistillDraft } from './redistill-draft.ts';
 import { StageProgress } from './stage-progress.ts';
 import { loadTensorFile, saveTensorFile } from './tensor-file.ts';
-import { checkTrainDefaultConfig, PROPRIO_SIZE, type TrainDefaultConfig } from './train-default-config.ts';
+import { checkTrainDefaultConfig, PROPRIO_SIZE, stageSlices, type TrainDefaultConfig } from './train-default-config.ts';
 import { trainPolicy } from './train-policy.ts';
 import { inputsOf, TrainStageRunner } from './train-stage-runner.ts';
 import { sha256, TrainWorkDir } from './train-work-dir.ts';
@@ -64,7 +65,10 @@ export interface TrainDefaultResult {
   readonly stageSeconds: Readonly<Record<string, number>>;
   /** Stages found finished in the work folder and reused. */
   readonly reused: readonly string[];
+  /** Training samples of the final policy (demos + DAgger). */
   readonly samples: number;
+  /** Each DAgger round's rollouts: the policy's successes before the round and its labelled states. */
+  readonly daggerRounds: readonly { round: number; episodes: number; successes: number; samples: number }[];
   readonly policyHistory: readonly unknown[];
   readonly draft: TrainReport['draftVsMainGreedy'];
 }
@@ -99,6 +103,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
     throw new EvalError('IO_ERROR', `${out} already exists (pass --overwrite to replace it)`, { subject: '--out' });
   const work = await TrainWorkDir.open(resolve(options.workDir ?? `${out}.work`), cfg, { fresh: options.fresh ?? false, log });
   const runner = new TrainStageRunner(work, log);
+  const slices = stageSlices(cfg);
   const stream = deps.progress ?? { write: (t: string) => log(t.replace(/\n$/, '')) };
   const interrupt = deps.interrupt ?? (() => undefined);
   const { tf, backend } =
@@ -120,6 +125,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
     } as ProgressStream);
   const demosStage = await runner.stage(
     'demos',
+    slices.demos,
     [],
     async (resume, dir) => {
       const value = await demoStage(resume, dir);
@@ -131,6 +137,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
 
   const rfsqStage = await runner.stage(
     'rfsq',
+    slices.rfsq,
     inputsOf(demosStage.marker),
     async (resume, dir) => {
       const tokDir = join(dir, 'tokenizer');
@@ -196,10 +203,11 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
 
   const policyStage = await runner.stage(
     'policy',
+    slices.policy,
     inputsOf(demosStage.marker, rfsqStage.marker),
     async (resume, dir) => {
       const ckpt = join(dir, 'checkpoint.safetensors');
-      const key = work.key('policy', inputsOf(demosStage.marker, rfsqStage.marker));
+      const key = work.key('policy', slices.policy, inputsOf(demosStage.marker, rfsqStage.marker));
       const saved = resume && (await exists(ckpt)) ? await loadPolicyCheckpoint(ckpt) : undefined;
       if (saved !== undefined && saved.key !== key) throw new EvalError('RESUME_MISMATCH', `${ckpt}: written for other inputs; pass --fresh`, { subject: ckpt });
       if (saved !== undefined) log(`[train-default] policy: resuming from ${ckpt} after epoch ${saved.epoch}/${cfg.epochs}`);
@@ -233,11 +241,63 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
     },
     (_, dir) => loadPolicyOutput(join(dir, 'policy.safetensors')),
   );
-  const policy = policyStage.value;
+  const commit = gitCommit();
+  const bundleInputs = (p: PolicyStageOutput, d: PolicyDataset) => ({
+    cfg,
+    params,
+    backboneCfg,
+    policy: p,
+    rfsqDir,
+    backend,
+    commit,
+    rfsqMse: rfsqStage.value,
+    layerWeights,
+    data: {
+      demosSha256: demos.sha256,
+      tokensSha256: shaOf(d.tokens),
+      imagesSha256: shaOf(d.images),
+      samples: d.N,
+      demoSamples: data.N,
+      daggerSamples: d.N - data.N,
+      trainSamples: train.length + (d.N - data.N),
+      valSamples: val.length,
+      expertFailures: demos.failures,
+    },
+  });
+  const dagger = await runDaggerRounds(
+    { policy: policyStage.value, marker: policyStage.marker },
+    {
+      cfg,
+      slice: slices.dagger,
+      runner,
+      work,
+      tf,
+      backboneCfg,
+      headsCfg,
+      tokenizer,
+      data,
+      train,
+      val: val.length > 0 ? val : train.slice(0, 1),
+      layerWeights,
+      stream,
+      log,
+      interrupt,
+      writeRolloutBundle: async (dir, p) => {
+        await writeDefaultBundle(dir, {
+          ...bundleInputs(p, data),
+          stageSeconds: { ...runner.seconds },
+          draftVsMainGreedy: undefined,
+        });
+      },
+    },
+  );
+  const policy = dagger.policy;
+  const finalData = dagger.data;
 
   const draftStage = await runner.stage(
     'draft',
-    inputsOf(policyStage.marker),
+    slices.draft,
+    inputsOf(dagger.marker),
     async (resume, dir) => {
       const ckpt = join(dir, 'checkpoint.safetensors');
       const state = resume && (await exists(ckpt)) ? await loadTrainState(ckpt) : undefined;
@@ -256,8 +316,8 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
         {
           config: headsCfg,
           data: featureDataset(
-            { shape: [data.N, cfg.heads.F], data: policy.features },
-            { shape: [data.N, C, H, L], data: data.tokens },
+            { shape: [finalData.N, cfg.heads.F], data: policy.features },
+            { shape: [finalData.N, C, H, L], data: finalData.tokens },
             'train-default features',
           ),
           outDir: dir,
@@ -274,7 +334,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
           log: (line) => {
             const m = /^\[heads\] draft epoch (\d+)\/\d+ (.*)$/.exec(line);
             if (m === null) return log(line);
-            progress.unit(data.N, m[2]);
+            progress.unit(finalData.N, m[2]);
             interrupt('draft', Number(m[1]));
           },
           ...(stream.isTTY === true ? { progress: (line: string) => (line === '' ? undefined : stream.write(`\r\x1b[2K${line}`)) } : {}),
@@ -291,27 +351,11 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
   const offlineBundle = join(work.dir, 'bundle');
   let manifest = await runner.timed('bundle', () =>
     writeDefaultBundle(offlineBundle, {
-      cfg,
-      params,
-      backboneCfg,
-      policy,
+      ...bundleInputs(policy, finalData),
+      data: { ...bundleInputs(policy, finalData).data, daggerRounds: dagger.rounds },
       headsDir: draftDir,
-      rfsqDir,
-      backend,
-      commit: gitCommit(),
       stageSeconds: { ...runner.seconds },
-      rfsqMse: rfsqStage.value,
       draftVsMainGreedy: draftStage.value,
-      data: {
-        demosSha256: demos.sha256,
-        tokensSha256: shaOf(data.tokens),
-        imagesSha256: shaOf(data.images),
-        samples: data.N,
-        trainSamples: train.length,
-        valSamples: val.length,
-        expertFailures: demos.failures,
-      },
-      layerWeights,
     }),
   );
   let finalBundle = offlineBundle;
@@ -321,6 +365,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
     const bundleSha = sha256(JSON.stringify(Object.entries(manifest.files).filter(([f]) => f.endsWith('.onnx'))));
     const rollouts = await runner.stage(
       'onpolicy-rollouts',
+      slices.onPolicy,
       [bundleSha],
       async (_, dir) => {
         const c = await collectOnPolicyFeatures(
@@ -344,6 +389,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
     const collected = rollouts.value;
     const redistill = await runner.stage(
       'onpolicy-draft',
+      slices.onPolicy,
       [...inputsOf(rollouts.marker, draftStage.marker), bundleSha],
       async (_, dir) => {
         const r = await redistillDraft(
@@ -381,7 +427,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
   }
   await publish(finalBundle, out);
   log(`[train-default] wrote ${out}`);
-  return { out, manifest, stageSeconds: runner.seconds, reused: runner.reused, samples: data.N, policyHistory: policy.history, draft: draftReport };
+  return { out, manifest, stageSeconds: runner.seconds, reused: runner.reused, samples: finalData.N, daggerRounds: dagger.rounds, policyHistory: policy.history, draft: draftReport };
 }
 
 /** Copies the finished bundle to `out` (a temporary sibling, then rename; an old `out` is replaced). */

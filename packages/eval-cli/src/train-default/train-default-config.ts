@@ -38,6 +38,15 @@ export interface TrainDefaultConfig {
    * scale, mean 1), which favours the coarse layers that carry most of the action.
    */
   readonly layerWeighting: 'uniform' | 'sqrt-scale';
+  /**
+   * DAgger rounds after the base policy: each round runs the current policy closed loop
+   * (`episodesPerTask` episodes per task, from training-distribution states of the round's own
+   * stream, `maxSteps` steps at most), labels every visited state with the scripted expert's
+   * chunk from that state, adds the samples to the data of earlier rounds and the demos, and
+   * fine-tunes backbone + main head on all of it for `epochs` epochs (fresh Adam at
+   * `learningRate`, the policy's schedule). `rounds` 0 skips it.
+   */
+  readonly dagger: { readonly rounds: number; readonly episodesPerTask: number; readonly maxSteps: number; readonly epochs: number; readonly learningRate: number };
   /** Draft distillation epochs (on frozen backbone features). */
   readonly draftEpochs: number;
   /**
@@ -84,6 +93,7 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   lrSchedule: 'cosine',
   shift: 4,
   layerWeighting: 'sqrt-scale',
+  dagger: { rounds: 2, episodesPerTask: 15, maxSteps: 220, epochs: 2, learningRate: 2.5e-4 },
   draftEpochs: 4,
   // off for the shipped bundle: offline distillation already reaches 0.88-0.90 per-position
   // agreement, but whole-layer agreement (all 56 positions) at layers 1-2 is 1.7 % / 0.5 %, a gap
@@ -108,6 +118,7 @@ export const SMOKE_CONFIG: TrainDefaultConfig = {
   epochs: 1,
   batchSize: 32,
   shift: 2,
+  dagger: { rounds: 1, episodesPerTask: 1, maxSteps: 12, epochs: 1, learningRate: 2.5e-4 },
   draftEpochs: 1,
   onPolicyDraft: { episodesPerTask: 1, maxSteps: 12, draftWidth: 8, draftEpochs: 1 },
 };
@@ -130,5 +141,38 @@ export function checkTrainDefaultConfig(c: TrainDefaultConfig): void {
   int(c.onPolicyDraft.maxSteps, 'onPolicyDraft.maxSteps', 1);
   int(c.onPolicyDraft.draftWidth, 'onPolicyDraft.draftWidth', 1);
   int(c.onPolicyDraft.draftEpochs, 'onPolicyDraft.draftEpochs', 1);
+  int(c.dagger.rounds, 'dagger.rounds', 0);
+  int(c.dagger.episodesPerTask, 'dagger.episodesPerTask', 1);
+  int(c.dagger.maxSteps, 'dagger.maxSteps', 1);
+  int(c.dagger.epochs, 'dagger.epochs', 1);
+  if (!(c.dagger.learningRate > 0)) throw new RangeError(`config.dagger.learningRate must be > 0, got ${c.dagger.learningRate}`);
   if (!(c.learningRate > 0)) throw new RangeError(`config.learningRate must be > 0, got ${c.learningRate}`);
+}
+
+/**
+ * The config fields each stage reads: a stage's key covers its slice (plus its upstream
+ * stages), so a changed field reruns only the stages that read it and those downstream.
+ */
+export function stageSlices(c: TrainDefaultConfig) {
+  const policy = {
+    seed: c.seed,
+    imageSize: c.imageSize,
+    backbone: c.backbone,
+    heads: { F: c.heads.F, mainWidth: c.heads.mainWidth, mainDepth: c.heads.mainDepth },
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    learningRate: c.learningRate,
+    lrSchedule: c.lrSchedule,
+    shift: c.shift,
+    layerWeighting: c.layerWeighting,
+  };
+  return {
+    demos: { tasks: c.tasks, demosPerTask: c.demosPerTask, seed: c.seed, imageSize: c.imageSize },
+    rfsq: { rfsq: c.rfsq, seed: c.seed },
+    policy,
+    // per round; `rounds` is left out so adding a round reuses the earlier ones
+    dagger: { ...policy, tasks: c.tasks, dagger: { ...c.dagger, rounds: undefined }, execution: { executeSteps: c.execution.executeSteps, ensemble: c.execution.ensemble } },
+    draft: { heads: c.heads, draftEpochs: c.draftEpochs, batchSize: c.batchSize, learningRate: c.learningRate, seed: c.seed },
+    onPolicy: { tasks: c.tasks, seed: c.seed, onPolicyDraft: c.onPolicyDraft, execution: c.execution, batchSize: c.batchSize, learningRate: c.learningRate },
+  } as const;
 }

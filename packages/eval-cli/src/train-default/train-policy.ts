@@ -24,6 +24,8 @@ export interface TrainPolicyOptions {
   readonly heads: HeadsConfig;
   /** Initial main-head weights (PyTorch layout, seeded by the caller). */
   readonly mainInit: MainWeights;
+  /** Initial backbone weights (fine-tuning); default: seeded from `seed`. */
+  readonly backboneInit?: BackboneWeights;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -42,6 +44,8 @@ export interface TrainPolicyOptions {
   readonly checkpoint?: (state: Omit<PolicyCheckpoint, 'key'>) => Promise<void>;
   /** Progress (default: piped lines through `log`). */
   readonly progress?: ProgressStream;
+  /** Stage name on progress lines (default `policy`). */
+  readonly stageName?: string;
 }
 
 export interface TrainPolicyResult {
@@ -100,7 +104,7 @@ export async function trainPolicy(
   const tokW = C * H * L;
   const shapes = backboneParameterShapes(o.backbone);
   const start = o.resumeFrom;
-  const init = start?.backbone ?? initBackboneWeights(o.backbone, o.seed);
+  const init = start?.backbone ?? o.backboneInit ?? initBackboneWeights(o.backbone, o.seed);
   const vars: Record<string, TfModule.Variable> = Object.fromEntries(
     shapes.map(([n, s]) => [n, tf.variable(tf.tensor(init[n]!, s), true, `backbone.${n}`)]),
   );
@@ -167,7 +171,7 @@ export async function trainPolicy(
   let step = start?.step ?? 0;
   const firstEpoch = (start?.epoch ?? 0) + 1;
   const progress = new StageProgress(o.progress ?? { write: (t) => log(t.replace(/\n$/, '')) }, {
-    stage: 'policy',
+    stage: o.stageName ?? 'policy',
     unitName: 'epoch',
     total: o.epochs,
     done: firstEpoch - 1,

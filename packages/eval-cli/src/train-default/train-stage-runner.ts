@@ -6,7 +6,7 @@ export interface StageOutcome<R> {
   readonly marker: StageMarker;
 }
 
-/** What a stage's key depends on besides the config: the keys and output hashes (`result.outputSha256`) of the stages it reads. */
+/** What a stage's key depends on besides its config slice: the keys and output hashes (`result.outputSha256`) of the stages it reads. */
 export const inputsOf = (...upstream: readonly StageMarker[]): string[] =>
   upstream.flatMap((m) => [m.key, String(m.result['outputSha256'] ?? '')]);
 
@@ -27,11 +27,12 @@ export class TrainStageRunner {
 
   async stage<R>(
     name: string,
+    slice: unknown,
     inputs: readonly string[],
     run: (resume: boolean, dir: string) => Promise<{ value: R; result: Record<string, unknown> }>,
     load: (marker: StageMarker, dir: string) => Promise<R>,
   ): Promise<StageOutcome<R>> {
-    const key = this.work.key(name, inputs);
+    const key = this.work.key(name, slice, inputs);
     const dir = this.work.stageDir(name);
     const done = await this.work.finished(name, key);
     if (done !== undefined) {

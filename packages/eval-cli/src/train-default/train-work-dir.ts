@@ -10,7 +10,7 @@ const CONFIG_FILE = 'config.json';
 export interface StageMarker {
   readonly format: typeof MARKER_FORMAT;
   readonly stage: string;
-  /** sha256 of the config and of the stage's inputs (the upstream stages' keys and outputs). */
+  /** sha256 of the config fields the stage reads and of its inputs (the upstream stages' keys and outputs). */
   readonly key: string;
   /** Seconds of the attempt that finished the stage (after a resume: that session's part only; the policy history keeps per-epoch seconds). */
   readonly seconds: number;
@@ -61,47 +61,41 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * The work folder of a train-default run: `config.json` (the run's config, checked on every
- * rerun), one folder per stage for its outputs and checkpoints, and `<stage>.done.json` markers.
- * A stage counts as finished only when its marker exists with the expected key, so a run killed
- * at any point reruns (or resumes) exactly the stages that had not finished.
+ * The work folder of a train-default run: `config.json` (the config of the latest run), one
+ * folder per stage for its outputs and checkpoints, and `<stage>.done.json` markers. A stage
+ * counts as finished only when its marker exists with the expected key, so a run killed at any
+ * point reruns (or resumes) exactly the stages that had not finished. A stage's key covers only
+ * the config fields it reads (its slice) and its upstream stages, so changing, say, the DAgger
+ * settings reruns DAgger and what follows but reuses the demos, tokenizer and base policy.
  */
 export class TrainWorkDir {
   readonly dir: string;
-  readonly configHash: string;
 
-  private constructor(dir: string, configHash: string) {
+  private constructor(dir: string) {
     this.dir = dir;
-    this.configHash = configHash;
   }
 
   /**
-   * Opens (or creates) `dir` for `config`. An existing folder started with another config is
-   * refused with RESUME_MISMATCH naming the fields that differ, unless `fresh` (then it is
-   * emptied first).
+   * Opens (or creates) `dir` for `config`, emptied first when `fresh`. When the folder was
+   * started with another config, the differing fields are logged by name (the stages that read
+   * them rerun) and `config.json` is replaced.
    */
   static async open(dir: string, config: unknown, options: { fresh: boolean; log: (line: string) => void }): Promise<TrainWorkDir> {
-    const text = JSON.stringify(config);
     if (options.fresh) {
       await rm(dir, { recursive: true, force: true });
       options.log(`[train-default] --fresh: removed ${dir}`);
     }
     await mkdir(dir, { recursive: true });
     const saved = await readJson(join(dir, CONFIG_FILE));
-    if (saved === undefined) {
-      await writeFileAtomic(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
-    } else {
+    if (saved !== undefined) {
       const diff = configDifferences(saved, config);
-      if (diff.length > 0) {
-        throw new EvalError(
-          'RESUME_MISMATCH',
-          `${dir} was started with another config (${diff.join('; ')}); pass --fresh to discard it, or use another --work`,
-          { subject: `${join(dir, CONFIG_FILE)}#${diff[0]!.split(':')[0]}` },
-        );
-      }
-      options.log(`[train-default] resuming in ${dir} (same config)`);
+      if (diff.length > 0)
+        options.log(`[train-default] resuming in ${dir} with a changed config (${diff.join('; ')}); the stages that read these fields rerun`);
+      else options.log(`[train-default] resuming in ${dir} (same config)`);
     }
-    return new TrainWorkDir(dir, sha256(text));
+    if (saved === undefined || configDifferences(saved, config).length > 0)
+      await writeFileAtomic(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+    return new TrainWorkDir(dir);
   }
 
   /** The folder of a stage's outputs and checkpoints. */
@@ -109,9 +103,9 @@ export class TrainWorkDir {
     return join(this.dir, stage);
   }
 
-  /** The key of a stage: config hash + stage name + its inputs (upstream keys and output hashes). */
-  key(stage: string, inputs: readonly string[]): string {
-    return sha256(MARKER_FORMAT, '\0', stage, '\0', this.configHash, ...inputs.flatMap((i) => ['\0', i]));
+  /** The key of a stage: stage name + the config fields it reads (`slice`) + its inputs (upstream keys and output hashes). */
+  key(stage: string, slice: unknown, inputs: readonly string[]): string {
+    return sha256(MARKER_FORMAT, '\0', stage, '\0', JSON.stringify(slice), ...inputs.flatMap((i) => ['\0', i]));
   }
 
   /** The marker of a finished stage with this key, or undefined (absent, or left by other inputs). */

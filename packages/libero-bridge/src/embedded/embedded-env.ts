@@ -7,7 +7,7 @@ import { loadMujocoModule, wasmHeapBytes } from './mujoco-runtime.ts';
 import { RayCamera } from './ray-camera.ts';
 import type { SceneState } from './scene-state.ts';
 import { CAMERA } from './scene-xml.ts';
-import { SpatialScene } from './spatial-scene.ts';
+import { SpatialScene, type SceneSnapshot } from './spatial-scene.ts';
 import { isSuccess } from './success.ts';
 import { toLiberoFingers, toLiberoPosition } from './libero-frame.ts';
 
@@ -129,6 +129,40 @@ export class EmbeddedEnv implements LiberoEnv {
     return this.open().state();
   }
 
+  /**
+   * A copy of the episode's dynamic state (physics, actuator and mocap targets, success flag).
+   * `restoreState` puts this episode back to it: the steps that follow are bit-identical to the
+   * ones that followed the save. Used to label visited states by rolling the expert forward
+   * (DAgger) without disturbing the episode.
+   */
+  saveState(): EnvSnapshot {
+    if (!this.started) throw new BridgeError('EPISODE_NOT_STARTED', 'call reset before saving state', { subject: 'saveState' });
+    return { scene: this.open().snapshot(), success: this.lastSuccess, seed: this.episodeSeed };
+  }
+
+  /** Restores a state taken by `saveState` in the current episode (same objects and placement). */
+  restoreState(s: EnvSnapshot): void {
+    const scene = this.open();
+    if (!this.started) throw new BridgeError('EPISODE_NOT_STARTED', 'call reset before restoring state', { subject: 'restoreState' });
+    if (s.scene.taskId !== scene.state().taskId)
+      throw new BridgeError('SIMULATION_FAILED', `snapshot of task ${s.scene.taskId} cannot be restored into task ${scene.state().taskId}`, { subject: 'restoreState' });
+    scene.restore(s.scene);
+    this.lastSuccess = s.success;
+    this.episodeSeed = s.seed;
+  }
+
+  /**
+   * One control step without rendering an observation (for expert look-ahead between
+   * `saveState` and `restoreState`); returns whether the task is solved after it.
+   */
+  advance(action: Action): boolean {
+    const scene = this.open();
+    if (!this.started) throw new BridgeError('EPISODE_NOT_STARTED', 'call reset before advance', { subject: 'advance' });
+    scene.step(normalizeAction(action));
+    this.lastSuccess = isSuccess(scene.state());
+    return this.lastSuccess;
+  }
+
   /** Physics state qpos ‖ qvel, float64 [nq + nv], as LIBERO's demos store `states`. */
   physicsState(): Float64Array {
     return this.open().physicsState();
@@ -179,4 +213,11 @@ export class EmbeddedEnv implements LiberoEnv {
 /** Creates the embedded backend (works in the main thread and in worker threads alike). */
 export function createEmbeddedEnv(options: EmbeddedEnvOptions = {}): Promise<EmbeddedEnv> {
   return EmbeddedEnv.create(options);
+}
+
+/** What {@link EmbeddedEnv.saveState} returns: opaque to callers, valid within its episode. */
+export interface EnvSnapshot {
+  readonly scene: SceneSnapshot;
+  readonly success: boolean;
+  readonly seed: number;
 }

@@ -187,7 +187,56 @@ export class SpatialScene {
     return out;
   }
 
+  /**
+   * Everything the next steps depend on: time, qpos, qvel, actuator and mocap targets and the
+   * solver's warm start (so a restored scene steps bit-identically to the original).
+   */
+  snapshot(): SceneSnapshot {
+    const d = this.sim.data;
+    return {
+      taskId: this.taskId,
+      time: d.time,
+      qpos: Float64Array.from(d.qpos),
+      qvel: Float64Array.from(d.qvel),
+      act: Float64Array.from(d.act),
+      ctrl: Float64Array.from(d.ctrl),
+      mocapPos: Float64Array.from(d.mocap_pos),
+      mocapQuat: Float64Array.from(d.mocap_quat),
+      qaccWarmstart: Float64Array.from(d.qacc_warmstart),
+    };
+  }
+
+  /** Puts the scene back to `s` (taken from this scene, with the same object placement). */
+  restore(s: SceneSnapshot): void {
+    const { mj, model: m, data: d } = this.sim;
+    if (s.qpos.length !== d.qpos.length || s.qvel.length !== d.qvel.length)
+      throw new BridgeError('SIMULATION_FAILED', `snapshot has qpos ${s.qpos.length}/qvel ${s.qvel.length}, scene ${d.qpos.length}/${d.qvel.length}`, { subject: 'restore' });
+    this.taskId = s.taskId;
+    d.time = s.time;
+    d.qpos.set(s.qpos);
+    d.qvel.set(s.qvel);
+    d.act.set(s.act);
+    d.ctrl.set(s.ctrl);
+    d.mocap_pos.set(s.mocapPos);
+    d.mocap_quat.set(s.mocapQuat);
+    d.qacc_warmstart.set(s.qaccWarmstart);
+    mj.mj_forward(m, d);
+  }
+
   dispose(): void {
     this.sim.dispose();
   }
+}
+
+/** A copy of a scene's dynamic state (see {@link SpatialScene.snapshot}); the placement of static objects is not in it. */
+export interface SceneSnapshot {
+  readonly taskId: number;
+  readonly time: number;
+  readonly qpos: Float64Array;
+  readonly qvel: Float64Array;
+  readonly act: Float64Array;
+  readonly ctrl: Float64Array;
+  readonly mocapPos: Float64Array;
+  readonly mocapQuat: Float64Array;
+  readonly qaccWarmstart: Float64Array;
 }
