@@ -8,7 +8,8 @@ export const TRAIN_DEFAULT_HELP = `usage: rsd-eval train-default --out <dir> [fl
 
 Trains the embedded-default policy bundle: scripted-expert demos (training initial states,
 never the evaluation's) -> robust RFSQ -> backbone + main head (joint, token cross-entropy,
-random-shift augmentation) -> draft head distilled to the main head's greedy tokens ->
+random-shift augmentation) -> DAgger rounds (policy rollouts labelled by the expert,
+fine-tuning on demos + labelled states) -> draft head distilled to the main head's greedy tokens ->
 model bundle -> on-policy rollouts of its baseline policy -> draft re-distilled on their
 features -> model bundle with provenance. Seeds are fixed by --seed; stage times are printed.
 
@@ -17,8 +18,9 @@ Rerun the same command after a kill (or in a later session) and finished stages 
 ("stage X: done before, reusing"); an interrupted one continues from its last checkpoint (the
 policy after every epoch: weights, Adam state, data-order/augmentation generator, LR schedule
 position; the tokenizer and draft after every epoch; demos after every task). The resumed run
-writes the same model bytes as an uninterrupted one. A work folder started with another config
-is refused, naming the fields that differ: pass --fresh to discard it, or choose another --work.
+writes the same model bytes as an uninterrupted one. A stage's key covers only the config fields
+it reads: after a config change (the changed fields are named) the stages that read them rerun
+and the others are reused; --fresh discards the whole work folder.
 Progress: one line per epoch/task with samples/s and the stage's ETA (a status line on a TTY).
 
   --out <dir>             bundle folder to write (absolute path: nx runs in packages/eval-cli)
@@ -34,6 +36,12 @@ Progress: one line per epoch/task with samples/s and the stage's ETA (a status l
   --shift <px>            random-shift augmentation, +- pixels (default ${TRAIN_DEFAULT_CONFIG.shift})
   --lr <x>                Adam learning rate of backbone + main head (default ${TRAIN_DEFAULT_CONFIG.learningRate})
   --layer-weighting <w>   sqrt-scale (default) | uniform: loss weight of each residual layer
+  --dagger-rounds <n>     DAgger rounds after the base policy, 0 = none (default ${TRAIN_DEFAULT_CONFIG.dagger.rounds}):
+                          the policy runs closed loop, the scripted expert labels every state
+                          it visits with its chunk from there, and backbone + main head are
+                          fine-tuned on demos + all rounds' states
+  --dagger-episodes <n>   rollouts per task and round (default ${TRAIN_DEFAULT_CONFIG.dagger.episodesPerTask})
+  --dagger-epochs <n>     fine-tuning epochs per round (default ${TRAIN_DEFAULT_CONFIG.dagger.epochs})
   --onpolicy-episodes <n> closed-loop episodes per task for the on-policy draft stage, 0 = skip
                           (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.episodesPerTask})
   --seed <n>              seed of every stage (default ${TRAIN_DEFAULT_CONFIG.seed})
@@ -73,6 +81,9 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
         lr: { type: 'string' },
         'layer-weighting': { type: 'string' },
         'onpolicy-episodes': { type: 'string' },
+        'dagger-rounds': { type: 'string' },
+        'dagger-episodes': { type: 'string' },
+        'dagger-epochs': { type: 'string' },
         smoke: { type: 'boolean' },
         overwrite: { type: 'boolean' },
         fresh: { type: 'boolean' },
@@ -108,6 +119,12 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
     learningRate: lr ?? base.learningRate,
     layerWeighting: weighting ?? base.layerWeighting,
     rfsq: { ...base.rfsq, epochs: rfsqEpochs ?? base.rfsq.epochs },
+    dagger: {
+      ...base.dagger,
+      rounds: int('dagger-rounds', parsed['dagger-rounds'], 0) ?? base.dagger.rounds,
+      episodesPerTask: int('dagger-episodes', parsed['dagger-episodes'], 1) ?? base.dagger.episodesPerTask,
+      epochs: int('dagger-epochs', parsed['dagger-epochs'], 1) ?? base.dagger.epochs,
+    },
     onPolicyDraft: {
       ...base.onPolicyDraft,
       episodesPerTask: int('onpolicy-episodes', parsed['onpolicy-episodes'], 0) ?? base.onPolicyDraft.episodesPerTask,

@@ -160,6 +160,7 @@ export async function runDaggerRounds(base: { policy: PolicyStageOutput; marker:
             },
             progress: c.stream,
             stageName: name,
+            workers: cfg.dagger.trainWorkers,
           },
           log,
         );

@@ -44,9 +44,17 @@ export interface TrainDefaultConfig {
    * stream, `maxSteps` steps at most), labels every visited state with the scripted expert's
    * chunk from that state, adds the samples to the data of earlier rounds and the demos, and
    * fine-tunes backbone + main head on all of it for `epochs` epochs (fresh Adam at
-   * `learningRate`, the policy's schedule). `rounds` 0 skips it.
+   * `learningRate`, the policy's schedule) in `trainWorkers` threads (2: data-parallel on two
+   * cores). `rounds` 0 skips it.
    */
-  readonly dagger: { readonly rounds: number; readonly episodesPerTask: number; readonly maxSteps: number; readonly epochs: number; readonly learningRate: number };
+  readonly dagger: {
+    readonly rounds: number;
+    readonly episodesPerTask: number;
+    readonly maxSteps: number;
+    readonly epochs: number;
+    readonly learningRate: number;
+    readonly trainWorkers: 1 | 2;
+  };
   /** Draft distillation epochs (on frozen backbone features). */
   readonly draftEpochs: number;
   /**
@@ -93,7 +101,7 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   lrSchedule: 'cosine',
   shift: 4,
   layerWeighting: 'sqrt-scale',
-  dagger: { rounds: 2, episodesPerTask: 15, maxSteps: 220, epochs: 2, learningRate: 2.5e-4 },
+  dagger: { rounds: 2, episodesPerTask: 15, maxSteps: 220, epochs: 2, learningRate: 2.5e-4, trainWorkers: 2 },
   draftEpochs: 4,
   // off for the shipped bundle: offline distillation already reaches 0.88-0.90 per-position
   // agreement, but whole-layer agreement (all 56 positions) at layers 1-2 is 1.7 % / 0.5 %, a gap
@@ -118,7 +126,7 @@ export const SMOKE_CONFIG: TrainDefaultConfig = {
   epochs: 1,
   batchSize: 32,
   shift: 2,
-  dagger: { rounds: 1, episodesPerTask: 1, maxSteps: 12, epochs: 1, learningRate: 2.5e-4 },
+  dagger: { rounds: 1, episodesPerTask: 1, maxSteps: 12, epochs: 1, learningRate: 2.5e-4, trainWorkers: 2 },
   draftEpochs: 1,
   onPolicyDraft: { episodesPerTask: 1, maxSteps: 12, draftWidth: 8, draftEpochs: 1 },
 };
@@ -145,6 +153,7 @@ export function checkTrainDefaultConfig(c: TrainDefaultConfig): void {
   int(c.dagger.episodesPerTask, 'dagger.episodesPerTask', 1);
   int(c.dagger.maxSteps, 'dagger.maxSteps', 1);
   int(c.dagger.epochs, 'dagger.epochs', 1);
+  if (c.dagger.trainWorkers !== 1 && c.dagger.trainWorkers !== 2) throw new RangeError(`config.dagger.trainWorkers must be 1 or 2, got ${String(c.dagger.trainWorkers)}`);
   if (!(c.dagger.learningRate > 0)) throw new RangeError(`config.dagger.learningRate must be > 0, got ${c.dagger.learningRate}`);
   if (!(c.learningRate > 0)) throw new RangeError(`config.learningRate must be > 0, got ${c.learningRate}`);
 }

@@ -16,6 +16,8 @@ import type { PolicyDataset } from './policy-dataset.ts';
 import { StageProgress } from './stage-progress.ts';
 import { PROPRIO_SIZE } from './train-default-config.ts';
 import { randomShift } from './random-shift.ts';
+import { policyLoss, sliceBatch, tokenCrossEntropy, type BatchArrays } from './policy-loss.ts';
+import { GradientWorkerClient, readWeights } from './gradient-worker-client.ts';
 
 type Tf = typeof TfModule;
 
@@ -46,6 +48,12 @@ export interface TrainPolicyOptions {
   readonly progress?: ProgressStream;
   /** Stage name on progress lines (default `policy`). */
   readonly stageName?: string;
+  /**
+   * Threads computing gradients (default 1). With 2, a worker thread takes the second half of
+   * every minibatch and the two halves' gradients are averaged before the Adam step
+   * (data-parallel on two cores; deterministic, but not bit-equal to 1).
+   */
+  readonly workers?: 1 | 2;
 }
 
 export interface TrainPolicyResult {
@@ -56,23 +64,6 @@ export interface TrainPolicyResult {
   readonly history: readonly PolicyEpochMetrics[];
   /** Over every session's epochs. */
   readonly samplesPerSecond: number;
-}
-
-/**
- * Cross-entropy of logits [B, C, H, L, K] against int targets [B, C, H, L], averaged over
- * positions with layer l weighted by `layerWeights[l]` (float32 [L], mean 1; uniform when absent).
- */
-function tokenCrossEntropy(
-  tf: Tf,
-  logits: TfModule.Tensor,
-  targets: TfModule.Tensor,
-  K: number,
-  layerWeights?: TfModule.Tensor1D,
-): TfModule.Scalar {
-  const oneHot = tf.oneHot(tf.reshape(targets, [-1]) as TfModule.Tensor1D, K).toFloat();
-  const ce = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(tf.reshape(logits, [-1, K]))), -1));
-  if (layerWeights === undefined) return tf.mean(ce) as TfModule.Scalar;
-  return tf.mean(tf.mul(tf.reshape(ce, [-1, layerWeights.shape[0]]), layerWeights)) as TfModule.Scalar;
 }
 
 function gather<T extends Uint8Array | Int32Array | Float32Array>(
@@ -116,6 +107,16 @@ export async function trainPolicy(
   const layerWeights = o.layerWeights === undefined ? undefined : tf.tensor1d([...o.layerWeights]);
   // one stream for minibatch order and shifts, in that order; checkpoints carry its state
   const rng = start === undefined ? new SeededPrng(o.seed + 17) : SeededPrng.fromState(start.rng);
+  const batchArrays = (rows: readonly number[], augment: boolean): BatchArrays => {
+    const img = gather(data.images, frame, rows, (n) => new Uint8Array(n));
+    return {
+      n: rows.length,
+      images: augment ? randomShift(img, rows.length, S, o.shift, rng) : img,
+      instructions: gather(data.instructions, data.maxTokens, rows, (n) => new Int32Array(n)),
+      proprio: gather(data.proprio, PROPRIO_SIZE, rows, (n) => new Float32Array(n)),
+      tokens: gather(data.tokens, tokW, rows, (n) => new Int32Array(n)),
+    };
+  };
   const batch = (rows: readonly number[], augment: boolean) => {
     const img = gather(data.images, frame, rows, (n) => new Uint8Array(n));
     return {
@@ -180,6 +181,41 @@ export async function trainPolicy(
   const setLr = (lr: number) => {
     (opt as unknown as { learningRate: number }).learningRate = lr;
   };
+  const ordered = [...shapes.map(([n]) => vars[n]!), ...main.variables];
+  const worker =
+    (o.workers ?? 1) === 2
+      ? await GradientWorkerClient.start({
+          backbone: o.backbone,
+          heads: o.heads,
+          backboneShapes: shapes,
+          backboneInit: readBackbone(),
+          mainInit: main.weights(),
+          ...(o.layerWeights === undefined ? {} : { layerWeights: o.layerWeights }),
+        })
+      : undefined;
+  /** One Adam step on a batch split in two: rows [0, h) here, [h, n) in the worker, at the same time. */
+  const parallelStep = async (w: GradientWorkerClient, b: BatchArrays): Promise<number> => {
+    const h = Math.ceil(b.n / 2);
+    if (h === b.n) {
+      const cost = opt.minimize(() => policyLoss(tf, o.backbone, vars, main, b, layerWeights), true, ordered)!;
+      const l = (await cost.data())[0]!;
+      cost.dispose();
+      return l;
+    }
+    const remote = w.gradients(readWeights(tf, ordered), sliceBatch(b, h, b.n));
+    const local = tf.variableGrads(() => policyLoss(tf, o.backbone, vars, main, sliceBatch(b, 0, h), layerWeights), ordered);
+    const r = await remote;
+    const a = h / b.n;
+    // as an array in variable order: Adam keys its moments by position (as minimize with a var list does)
+    const averaged = ordered.map((v, i) => ({
+      name: v.name,
+      tensor: tf.tidy(() => tf.add(tf.mul(local.grads[v.name]!, a), tf.mul(tf.tensor(r.grads[i]!, v.shape), 1 - a))),
+    }));
+    opt.applyGradients(averaged);
+    const l = local.value.dataSync()[0]! * a + r.loss * (1 - a);
+    tf.dispose([local.value, ...Object.values(local.grads), ...averaged.map((g) => g.tensor)]);
+    return l;
+  };
   try {
     for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
@@ -191,21 +227,27 @@ export async function trainPolicy(
         if (o.lrSchedule === 'cosine')
           setLr(o.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / Math.max(1, totalSteps - 1)))));
         step++;
-        const b = batch(rows, o.shift > 0);
-        const cost = opt.minimize(
-          () =>
-            tokenCrossEntropy(
-              tf,
-              main.apply(backboneForward(tf, o.backbone, vars, b) as TfModule.Tensor2D, b.tokens as TfModule.Tensor4D),
-              b.tokens,
-              K,
-              layerWeights,
-            ),
-          true,
-          [...Object.values(vars), ...main.variables],
-        )!;
-        sum += (await cost.data())[0]! * rows.length;
-        tf.dispose([b.image, b.instruction, b.proprio, b.tokens, cost]);
+        let loss: number;
+        if (worker === undefined) {
+          const b = batch(rows, o.shift > 0);
+          const cost = opt.minimize(
+            () =>
+              tokenCrossEntropy(
+                tf,
+                main.apply(backboneForward(tf, o.backbone, vars, b) as TfModule.Tensor2D, b.tokens as TfModule.Tensor4D),
+                b.tokens,
+                K,
+                layerWeights,
+              ),
+            true,
+            [...Object.values(vars), ...main.variables],
+          )!;
+          loss = (await cost.data())[0]!;
+          tf.dispose([b.image, b.instruction, b.proprio, b.tokens, cost]);
+        } else {
+          loss = await parallelStep(worker, batchArrays(rows, o.shift > 0));
+        }
+        sum += loss * rows.length;
         trained += rows.length;
         epochSamples += rows.length;
         progress.tick(bi + 1, stepsPerEpoch, epochSamples);
@@ -246,6 +288,7 @@ export async function trainPolicy(
       samplesPerSecond: trained / Math.max(trainSeconds, 1e-9),
     };
   } finally {
+    await worker?.close();
     opt.dispose();
     main.dispose();
     layerWeights?.dispose();
