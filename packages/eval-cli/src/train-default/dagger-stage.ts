@@ -106,7 +106,7 @@ export async function runDaggerRounds(base: { policy: PolicyStageOutput; marker:
         await c.writeRolloutBundle(bundle, current);
         const s = await collectDaggerSamples(
           bundle,
-          { tasks: cfg.tasks, episodesPerTask: cfg.dagger.episodesPerTask, seed: cfg.seed, round, maxSteps: cfg.dagger.maxSteps, execution: cfg.execution },
+          { tasks: cfg.tasks, episodesPerTask: cfg.dagger.episodesPerTask, seed: cfg.seed, round, maxSteps: cfg.dagger.maxSteps, execution: cfg.dagger.execution },
           log,
         );
         const outputSha256 = await saveSamples(join(dir, 'samples.safetensors'), s);

@@ -54,6 +54,12 @@ export interface TrainDefaultConfig {
     readonly epochs: number;
     readonly learningRate: number;
     readonly trainWorkers: 1 | 2;
+    /**
+     * How the policy runs in the rollouts. The bundle's `execution` may be re-chosen on
+     * validation states after the rounds (it was for the shipped bundle: temporal:0.5); the
+     * rollouts keep the setting they ran with, so the rounds stay reusable.
+     */
+    readonly execution: { readonly executeSteps: number; readonly ensemble: string };
   };
   /** Draft distillation epochs (on frozen backbone features). */
   readonly draftEpochs: number;
@@ -101,7 +107,15 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   lrSchedule: 'cosine',
   shift: 4,
   layerWeighting: 'sqrt-scale',
-  dagger: { rounds: 2, episodesPerTask: 15, maxSteps: 220, epochs: 2, learningRate: 2.5e-4, trainWorkers: 2 },
+  dagger: {
+    rounds: 3,
+    episodesPerTask: 15,
+    maxSteps: 220,
+    epochs: 2,
+    learningRate: 2.5e-4,
+    trainWorkers: 2,
+    execution: { executeSteps: 1, ensemble: 'temporal:0.1' },
+  },
   draftEpochs: 4,
   // off for the shipped bundle: offline distillation already reaches 0.88-0.90 per-position
   // agreement, but whole-layer agreement (all 56 positions) at layers 1-2 is 1.7 % / 0.5 %, a gap
@@ -126,7 +140,7 @@ export const SMOKE_CONFIG: TrainDefaultConfig = {
   epochs: 1,
   batchSize: 32,
   shift: 2,
-  dagger: { rounds: 1, episodesPerTask: 1, maxSteps: 12, epochs: 1, learningRate: 2.5e-4, trainWorkers: 2 },
+  dagger: { rounds: 1, episodesPerTask: 1, maxSteps: 12, epochs: 1, learningRate: 2.5e-4, trainWorkers: 2, execution: { executeSteps: 1, ensemble: 'temporal:0.1' } },
   draftEpochs: 1,
   onPolicyDraft: { episodesPerTask: 1, maxSteps: 12, draftWidth: 8, draftEpochs: 1 },
 };
@@ -180,7 +194,12 @@ export function stageSlices(c: TrainDefaultConfig) {
     rfsq: { rfsq: c.rfsq, seed: c.seed },
     policy,
     // per round; `rounds` is left out so adding a round reuses the earlier ones
-    dagger: { ...policy, tasks: c.tasks, dagger: { ...c.dagger, rounds: undefined }, execution: { executeSteps: c.execution.executeSteps, ensemble: c.execution.ensemble } },
+    dagger: {
+      ...policy,
+      tasks: c.tasks,
+      dagger: { ...c.dagger, rounds: undefined, execution: undefined },
+      execution: { executeSteps: c.dagger.execution.executeSteps, ensemble: c.dagger.execution.ensemble },
+    },
     draft: { heads: c.heads, draftEpochs: c.draftEpochs, batchSize: c.batchSize, learningRate: c.learningRate, seed: c.seed },
     onPolicy: { tasks: c.tasks, seed: c.seed, onPolicyDraft: c.onPolicyDraft, execution: c.execution, batchSize: c.batchSize, learningRate: c.learningRate },
   } as const;
