@@ -116,15 +116,15 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
     trainWorkers: 2,
     execution: { executeSteps: 1, ensemble: 'temporal:0.1' },
   },
-  draftEpochs: 4,
+  draftEpochs: 1,
   // off for the shipped bundle: offline distillation already reaches 0.88-0.90 per-position
   // agreement, but whole-layer agreement (all 56 positions) at layers 1-2 is 1.7 % / 0.5 %, a gap
   // on-policy data alone is not expected to close; the stage is there to try (--onpolicy-episodes)
   onPolicyDraft: { episodesPerTask: 0, maxSteps: 220, draftWidth: 512, draftEpochs: 8 },
   execution: {
     executeSteps: 1,
-    ensemble: 'temporal:0.1',
-    note: 'chosen on validation initial states (BENCHMARKS.md, eval-cli: the shipped embedded bundle)',
+    ensemble: 'temporal:0.5',
+    note: 'chosen on validation initial states after the DAgger rounds (BENCHMARKS.md, eval-cli: train-default with DAgger)',
   },
 };
 
