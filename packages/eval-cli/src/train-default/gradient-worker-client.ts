@@ -71,9 +71,8 @@ export class GradientWorkerClient {
   }
 
   async close(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'close' } satisfies ToGradientWorker);
-    await exited;
+    await this.worker.terminate();
   }
 }
 

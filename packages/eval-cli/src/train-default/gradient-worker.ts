@@ -40,9 +40,11 @@ async function start(): Promise<void> {
   port!.on('message', (m: ToGradientWorker) => {
     try {
       if (m.type === 'close') {
+        // the parent terminates the thread after this; free the tensors first
         tf.dispose(order);
         layerWeights?.dispose();
-        process.exit(0);
+        port!.close();
+        return;
       }
       m.weights.forEach((w, i) => {
         const v = order[i]!;
