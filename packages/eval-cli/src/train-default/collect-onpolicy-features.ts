@@ -1,24 +1,14 @@
 import { onnxBackboneOf } from '@rsd/heads';
-import { createEmbeddedEnv, drawInitState, EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS, type LiberoEnv } from '@rsd/libero-bridge';
+import { createEmbeddedEnv, drawInitState, type LiberoEnv } from '@rsd/libero-bridge';
 import { loadEngine, type DecodeOptions, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
 import { episodeSeed } from '../protocol/episode-seed.ts';
-import { EvalError } from '../errors/eval-error.ts';
 import { EnginePolicy, type PolicyEngine } from '../policy/engine-policy.ts';
-import { runEpisode } from '../protocol/run-episode.ts';
-import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
+import { runTrainingRollouts, type TrainingRolloutOptions } from './training-rollouts.ts';
 
 /** Seed-stream tag of the on-policy rollouts' initial states (apart from the demos' and validation's). */
 const ONPOLICY_STREAM = 0x0b9d;
 
-export interface OnPolicyOptions {
-  readonly tasks: readonly number[];
-  readonly episodesPerTask: number;
-  readonly seed: number;
-  /** Step limit after the 10 wait steps (the suite's 220). */
-  readonly maxSteps: number;
-  /** How the policy runs (the execution block the bundle will carry). */
-  readonly execution: { readonly executeSteps: number; readonly ensemble: string };
-}
+export type OnPolicyOptions = TrainingRolloutOptions;
 
 export interface OnPolicyFeatures {
   /** float32 [N, F]: the backbone features of every policy call. */
@@ -73,39 +63,11 @@ export async function collectOnPolicyFeatures(
   };
   const recorder = new FeatureRecordingEngine(engine);
   const policy = new EnginePolicy(recorder, { acceptance: { kind: 'exact' } });
-  const protocol = {
-    suite: EMBEDDED_SPATIAL_NAME,
-    maxSteps: options.maxSteps,
-    waitSteps: 10,
-    executeSteps: options.execution.executeSteps,
-    ensemble: parseEnsemble(options.execution.ensemble),
-  };
-  let successes = 0;
-  let episodes = 0;
+  let r: { episodes: number; successes: number };
   try {
-    for (const taskId of options.tasks) {
-      const task = EMBEDDED_SPATIAL_TASKS[taskId];
-      if (task === undefined) throw new RangeError(`tasks: no embedded_spatial task ${taskId}`);
-      let ok = 0;
-      for (let trial = 0; trial < options.episodesPerTask; trial++) {
-        const { record } = await runEpisode(
-          env,
-          policy,
-          { mode: 'baseline', taskId, trial, seed: episodeSeed(options.seed, taskId, trial), video: false },
-          task,
-          protocol,
-        );
-        if (record.status !== 'ok') {
-          throw new EvalError('POLICY_FAILED', `on-policy rollout task ${taskId} trial ${trial} failed: ${record.error ?? 'unknown error'}`, {
-            subject: `task ${taskId} trial ${trial}`,
-          });
-        }
-        if (record.success) ok++;
-        episodes++;
-      }
-      successes += ok;
-      log(`[train-default] on-policy rollouts task ${taskId}: ${ok}/${options.episodesPerTask} successes, ${recorder.recorded.length} calls so far`);
-    }
+    r = await runTrainingRollouts(env, policy, options, 'on-policy rollout', (taskId, ok) =>
+      log(`[train-default] on-policy rollouts task ${taskId}: ${ok}/${options.episodesPerTask} successes, ${recorder.recorded.length} calls so far`),
+    );
   } finally {
     await env.close();
     await engine.close();
@@ -113,5 +75,5 @@ export async function collectOnPolicyFeatures(
   const F = m.dims.F;
   const features = new Float32Array(recorder.recorded.length * F);
   recorder.recorded.forEach((f, i) => features.set(f, i * F));
-  return { features, N: recorder.recorded.length, episodes, successes };
+  return { features, N: recorder.recorded.length, episodes: r.episodes, successes: r.successes };
 }

@@ -2,8 +2,6 @@ import { onnxBackboneOf } from '@rsd/heads';
 import {
   createEmbeddedEnv,
   drawInitState,
-  EMBEDDED_SPATIAL_NAME,
-  EMBEDDED_SPATIAL_TASKS,
   labelChunk,
   ScriptedExpert,
   type Action,
@@ -14,27 +12,17 @@ import {
   type StepResult,
 } from '@rsd/libero-bridge';
 import { loadEngine } from '@rsd/rsd-engine';
-import { EvalError } from '../errors/eval-error.ts';
 import { EnginePolicy } from '../policy/engine-policy.ts';
 import { episodeSeed } from '../protocol/episode-seed.ts';
-import { runEpisode } from '../protocol/run-episode.ts';
-import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
+import { ROLLOUT_WAIT_STEPS, runTrainingRollouts, type TrainingRolloutOptions } from './training-rollouts.ts';
 import { PROPRIO_SIZE } from './train-default-config.ts';
 
 /** Seed-stream tag of the DAgger rollouts' initial states (apart from the demos', validation's and evaluation's). */
 const DAGGER_STREAM = 0xda66;
-const WAIT_STEPS = 10;
 
-export interface DaggerRolloutOptions {
-  readonly tasks: readonly number[];
-  readonly episodesPerTask: number;
-  readonly seed: number;
+export interface DaggerRolloutOptions extends TrainingRolloutOptions {
   /** Round number (1, 2, …): every round draws initial states and expert styles of its own. */
   readonly round: number;
-  /** Step limit after the wait steps (the suite's 220). */
-  readonly maxSteps: number;
-  /** How the policy runs (the execution block the bundle will carry). */
-  readonly execution: { readonly executeSteps: number; readonly ensemble: string };
 }
 
 /** The states a policy visited, each with the expert's chunk from there. */
@@ -95,9 +83,10 @@ class LabellingEnv implements LiberoEnv {
 
   async step(action: Action, options?: StepOptions): Promise<StepResult> {
     if (this.expert === undefined || this.last === undefined) throw new RangeError('LabellingEnv: step before reset');
-    if (this.stepsSinceReset >= WAIT_STEPS) this.record(this.last, labelChunk(this.inner, this.expert, this.chunk), this.taskId);
+    if (this.stepsSinceReset >= ROLLOUT_WAIT_STEPS) this.record(this.last, labelChunk(this.inner, this.expert, this.chunk), this.taskId);
     this.stepsSinceReset++;
-    void options; // the embedded env always computes what it observes
+    // the embedded env observes everything on every step; `options` only matters to servers
+    void options;
     const r = await this.inner.step(action);
     this.last = r.observation;
     return r;
@@ -137,40 +126,13 @@ export async function collectDaggerSamples(
     taskOf.push(taskId);
   });
   const policy = new EnginePolicy(engine, { acceptance: { kind: 'exact' } });
-  const protocol = {
-    suite: EMBEDDED_SPATIAL_NAME,
-    maxSteps: options.maxSteps,
-    waitSteps: WAIT_STEPS,
-    executeSteps: options.execution.executeSteps,
-    ensemble: parseEnsemble(options.execution.ensemble),
-  };
-  let successes = 0;
-  let episodes = 0;
+  let r: { episodes: number; successes: number };
+  let before = 0;
   try {
-    for (const taskId of options.tasks) {
-      const task = EMBEDDED_SPATIAL_TASKS[taskId];
-      if (task === undefined) throw new RangeError(`tasks: no embedded_spatial task ${taskId}`);
-      let ok = 0;
-      const before = images.length;
-      for (let trial = 0; trial < options.episodesPerTask; trial++) {
-        const { record } = await runEpisode(
-          env,
-          policy,
-          { mode: 'baseline', taskId, trial, seed: episodeSeed(options.seed, taskId, trial), video: false },
-          task,
-          protocol,
-        );
-        if (record.status !== 'ok') {
-          throw new EvalError('POLICY_FAILED', `DAgger round ${options.round} task ${taskId} trial ${trial} failed: ${record.error ?? 'unknown error'}`, {
-            subject: `task ${taskId} trial ${trial}`,
-          });
-        }
-        if (record.success) ok++;
-        episodes++;
-      }
-      successes += ok;
+    r = await runTrainingRollouts(env, policy, options, `DAgger round ${options.round}`, (taskId, ok) => {
       log(`[train-default] dagger round ${options.round} task ${taskId}: policy solved ${ok}/${options.episodesPerTask}, ${images.length - before} labelled states`);
-    }
+      before = images.length;
+    });
   } finally {
     await env.close();
     await engine.close();
@@ -189,7 +151,7 @@ export async function collectDaggerSamples(
     proprio: Float32Array.from(proprio),
     actions: flatActions,
     taskOf: Int32Array.from(taskOf),
-    episodes,
-    successes,
+    episodes: r.episodes,
+    successes: r.successes,
   };
 }

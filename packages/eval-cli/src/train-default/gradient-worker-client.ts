@@ -77,7 +77,6 @@ export class GradientWorkerClient {
 }
 
 /** Own copies of every variable's values (safe to transfer to a worker). */
-export function readWeights(tf: typeof TfModule, vars: readonly TfModule.Variable[]): Float32Array[] {
-  void tf;
+export function readWeights(vars: readonly TfModule.Variable[]): Float32Array[] {
   return vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
 }

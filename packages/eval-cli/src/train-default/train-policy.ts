@@ -202,7 +202,7 @@ export async function trainPolicy(
       cost.dispose();
       return l;
     }
-    const remote = w.gradients(readWeights(tf, ordered), sliceBatch(b, h, b.n));
+    const remote = w.gradients(readWeights(ordered), sliceBatch(b, h, b.n));
     const local = tf.variableGrads(() => policyLoss(tf, o.backbone, vars, main, sliceBatch(b, 0, h), layerWeights), ordered);
     const r = await remote;
     const a = h / b.n;
