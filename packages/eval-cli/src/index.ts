@@ -40,3 +40,8 @@ export { writeGif } from './video/gif-writer.ts';
 export { videoFileName } from './video/video-file-name.ts';
 export { evalSummary, formatEvalSummary } from './commands/eval-summary.ts';
 export type { EvalSummary } from './commands/eval-summary.ts';
+export type { PolicyEngine } from './policy/engine-policy.ts';
+export { formatEnsemble, parseEnsemble } from './protocol/temporal-ensemble.ts';
+export type { ProgressStream } from './progress/progress-reporter.ts';
+export { userPath, invocationDir } from './cli/user-path.ts';
+export { intFlag } from './cli/int-flag.ts';

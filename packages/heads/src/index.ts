@@ -23,6 +23,7 @@ export type {
   ExternalBackboneInfo,
   Provenance,
   TrainedOnInfo,
+  ContinuousInfo,
   TokenizerInfo,
 } from './bundle/bundle-manifest.ts';
 export {
@@ -40,6 +41,8 @@ export { HEADS_ONNX_OPSET } from './export/onnx-opset.ts';
 export { exportDraftOnnx } from './export/export-draft-onnx.ts';
 export { exportMainOnnx } from './export/export-main-onnx.ts';
 export { prependInputAffine } from './export/prepend-input-affine.ts';
+export { exportContinuousHeadOnnx } from './export/export-continuous-onnx.ts';
+export type { ContinuousHeadWeights } from './export/export-continuous-onnx.ts';
 export { bundleManifest, sha256Hex, writeBundle } from './bundle/write-bundle.ts';
 export type { BundleParts } from './bundle/write-bundle.ts';
 export { DraftHeadTf } from './model/draft-head-tf.ts';
@@ -82,7 +85,7 @@ export { argmaxAt, draftArgmax, greedyDecode } from './train/greedy-decode.ts';
 export { loadTrainState, saveTrainState } from './train/train-checkpoint.ts';
 export type { TrainState } from './train/train-checkpoint.ts';
 export { draftFromMainLayer0, draftFromMainLayer0Check, draftLayer0FrozenMasks } from './model/draft-from-main.ts';
-export { convOutputSizes, flatWidth, validateBackboneConfig } from './backbone/backbone-config.ts';
+export { convOutputSizes, flatWidth, usesKeypoints, validateBackboneConfig } from './backbone/backbone-config.ts';
 export type { BackboneConfig, ConvSpec } from './backbone/backbone-config.ts';
 export { backboneParameterShapes, initBackboneWeights } from './backbone/backbone-weights.ts';
 export type { BackboneWeights } from './backbone/backbone-weights.ts';

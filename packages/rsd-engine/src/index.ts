@@ -4,7 +4,7 @@ export { parseAcceptance } from './acceptance.ts';
 export type { Acceptance } from './acceptance.ts';
 export { loadEngine } from './engine/load-engine.ts';
 export type { LoadEngineOptions } from './engine/load-engine.ts';
-export type { DecodeOptions, DecodeResult, Observations, RgbImage, RsdEngine } from './engine/rsd-engine.ts';
+export type { ContinuousResult, DecodeOptions, DecodeResult, Observations, RgbImage, RsdEngine } from './engine/rsd-engine.ts';
 export type { CallStats, Stage, StageTimings } from './stats/call-stats.ts';
 export { STAGES } from './stats/call-stats.ts';
 export type { EngineStatistics, StageSummary } from './stats/statistics-aggregator.ts';

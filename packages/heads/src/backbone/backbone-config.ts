@@ -9,8 +9,10 @@ export interface ConvSpec {
 
 /**
  * The vision-language backbone of the embedded policy (small enough to train on two CPU
- * cores): agent-view image → convolutions → flatten; instruction → bag of hashed words →
- * embedding; optional proprioception; concatenated → ReLU(hidden) → `features` [F].
+ * cores): agent-view image → convolutions (optionally GroupNorm after each but the last) →
+ * flatten, or spatial softmax keypoints → ReLU(keypointWidth); instruction → bag of hashed
+ * words → embedding; optional proprioception; concatenated → ReLU(hidden) → `features` [F]
+ * (linear, or ReLU when `featureActivation` is `relu`: a hidden layer of a larger policy).
  */
 export interface BackboneConfig {
   /** Side of the square input image, pixels. */
@@ -27,7 +29,22 @@ export interface BackboneConfig {
   readonly hidden: number;
   /** Output feature width `F`. */
   readonly F: number;
+  /** GroupNorm (`groups` groups, learned scale and shift) after every convolution but the last, before its ReLU; absent: none. */
+  readonly norm?: { readonly groups: number };
+  /**
+   * How the last convolution's map becomes a vector: `flatten` (default), or `spatial-softmax`:
+   * per channel a softmax over the map's positions and the expected (x, y) in [-1, 1]
+   * (2 × channels keypoints; the last convolution has no ReLU), then ReLU(Linear(keypointWidth)).
+   */
+  readonly pooling?: 'flatten' | 'spatial-softmax';
+  /** Width of the layer after the keypoints (required with `spatial-softmax`). */
+  readonly keypointWidth?: number;
+  /** `linear` (default) or `relu` on the output features. */
+  readonly featureActivation?: 'linear' | 'relu';
 }
+
+/** Whether the backbone pools its last map with a spatial softmax. */
+export const usesKeypoints = (cfg: BackboneConfig): boolean => cfg.pooling === 'spatial-softmax';
 
 /** Spatial side after each convolution ("same" padding: ceil(in / stride)). */
 export function convOutputSizes(cfg: BackboneConfig): number[] {
@@ -40,8 +57,9 @@ export function convOutputSizes(cfg: BackboneConfig): number[] {
   return sizes;
 }
 
-/** Width of the flattened convolution output. */
+/** Width of the image vector the fusion layer reads: the flattened map, or `keypointWidth`. */
 export function flatWidth(cfg: BackboneConfig): number {
+  if (usesKeypoints(cfg)) return cfg.keypointWidth!;
   const sizes = convOutputSizes(cfg);
   const last = cfg.convs[cfg.convs.length - 1];
   return last === undefined ? cfg.imageSize * cfg.imageSize * 3 : sizes[sizes.length - 1]! ** 2 * last.filters;
@@ -72,5 +90,19 @@ export function validateBackboneConfig(value: unknown, source = 'backbone config
       if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) fail(`convs[${i}].${f}`, 'must be an integer >= 1');
     }
   });
+  if (v.pooling !== undefined && v.pooling !== 'flatten' && v.pooling !== 'spatial-softmax') fail('pooling', `must be "flatten" or "spatial-softmax", got ${JSON.stringify(v.pooling)}`);
+  if (v.pooling === 'spatial-softmax') {
+    int('keypointWidth', 1);
+    if ((v.convs as unknown[]).length === 0) fail('convs', 'must have at least one convolution with spatial-softmax pooling');
+  }
+  if (v.featureActivation !== undefined && v.featureActivation !== 'linear' && v.featureActivation !== 'relu')
+    fail('featureActivation', `must be "linear" or "relu", got ${JSON.stringify(v.featureActivation)}`);
+  if (v.norm !== undefined) {
+    const g = (v.norm as Record<string, unknown>)?.groups;
+    if (typeof g !== 'number' || !Number.isInteger(g) || g < 1) fail('norm.groups', 'must be an integer >= 1');
+    (v.convs as { filters: number }[]).slice(0, -1).forEach((c, i) => {
+      if (c.filters % (g as number) !== 0) fail(`convs[${i}].filters`, `(${c.filters}) must be a multiple of norm.groups (${String(g)})`);
+    });
+  }
   return value as BackboneConfig;
 }

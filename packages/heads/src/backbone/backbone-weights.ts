@@ -1,9 +1,11 @@
 import { SeededRandom } from '../testing/seeded-random.ts';
-import { flatWidth, type BackboneConfig } from './backbone-config.ts';
+import { flatWidth, usesKeypoints, type BackboneConfig } from './backbone-config.ts';
 
 /**
  * Backbone parameters in TensorFlow layouts (the backbone is trained in TF.js; the ONNX export
  * transposes): `conv.{i}.kernel` float32 [k, k, Cin, Cout] (HWIO), `conv.{i}.bias` [Cout],
+ * with GroupNorm `norm.{i}.gamma`/`norm.{i}.beta` [Cout] (every conv but the last), with
+ * spatial-softmax pooling `keypoints.kernel` [2 · Cout_last, keypointWidth], `keypoints.bias`,
  * `words.embedding` [vocabSize, wordDim] (row 0, padding, is ignored), `fuse.kernel`
  * [flat + wordDim + proprioSize, hidden], `fuse.bias` [hidden], `out.kernel` [hidden, F],
  * `out.bias` [F].
@@ -16,8 +18,10 @@ export function backboneParameterShapes(cfg: BackboneConfig): [string, number[]]
   let cin = 3;
   cfg.convs.forEach((c, i) => {
     shapes.push([`conv.${i}.kernel`, [c.kernel, c.kernel, cin, c.filters]], [`conv.${i}.bias`, [c.filters]]);
+    if (cfg.norm !== undefined && i < cfg.convs.length - 1) shapes.push([`norm.${i}.gamma`, [c.filters]], [`norm.${i}.beta`, [c.filters]]);
     cin = c.filters;
   });
+  if (usesKeypoints(cfg)) shapes.push(['keypoints.kernel', [2 * cin, cfg.keypointWidth!]], ['keypoints.bias', [cfg.keypointWidth!]]);
   shapes.push(
     ['words.embedding', [cfg.vocabSize, cfg.wordDim]],
     ['fuse.kernel', [flatWidth(cfg) + cfg.wordDim + cfg.proprioSize, cfg.hidden]],
@@ -28,14 +32,18 @@ export function backboneParameterShapes(cfg: BackboneConfig): [string, number[]]
   return shapes;
 }
 
-/** He-uniform initial weights (biases zero), reproducible from `seed`. */
+/** He-uniform initial weights (biases and norm shifts zero, norm scales one), reproducible from `seed`. */
 export function initBackboneWeights(cfg: BackboneConfig, seed: number): BackboneWeights {
   const rng = new SeededRandom(seed);
   const weights: BackboneWeights = {};
   for (const [name, shape] of backboneParameterShapes(cfg)) {
     const n = shape.reduce((a, b) => a * b, 1);
-    if (name.endsWith('.bias')) {
+    if (name.endsWith('.bias') || name.endsWith('.beta')) {
       weights[name] = new Float32Array(n);
+      continue;
+    }
+    if (name.endsWith('.gamma')) {
+      weights[name] = new Float32Array(n).fill(1);
       continue;
     }
     const fanIn = name === 'words.embedding' ? 1 : shape.slice(0, -1).reduce((a, b) => a * b, 1);

@@ -70,6 +70,62 @@ describe('backbone: ONNX export equals the TF.js forward', () => {
     },
   );
 
+  // the teacher's trunk: GroupNorm after every conv but the last, spatial-softmax keypoints, ReLU features
+  const arbKeypointConfig: fc.Arbitrary<BackboneConfig> = fc
+    .record({
+      imageSize: fc.integer({ min: 4, max: 12 }),
+      groups: fc.integer({ min: 1, max: 3 }),
+      perGroup: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 3 }),
+      kernel: fc.integer({ min: 1, max: 3 }),
+      stride: fc.integer({ min: 1, max: 2 }),
+      keypointWidth: fc.integer({ min: 1, max: 6 }),
+      proprioSize: fc.integer({ min: 0, max: 3 }),
+      relu: fc.boolean(),
+    })
+    .map((r) => ({
+      imageSize: r.imageSize,
+      convs: r.perGroup.map((m) => ({ filters: m * r.groups, kernel: r.kernel, stride: r.stride })),
+      norm: { groups: r.groups },
+      pooling: 'spatial-softmax' as const,
+      keypointWidth: r.keypointWidth,
+      featureActivation: r.relu ? ('relu' as const) : ('linear' as const),
+      vocabSize: 12,
+      maxTokens: 3,
+      wordDim: 2,
+      proprioSize: r.proprioSize,
+      hidden: 5,
+      F: 4,
+    }));
+  test.prop([arbKeypointConfig, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 10_000 })], { numRuns: 25 })(
+    'GroupNorm + spatial softmax configs, random norm scales and shifts',
+    async (cfg, B, seed) => {
+      const weights = initBackboneWeights(cfg, seed);
+      const rng = new SeededRandom(seed + 7);
+      for (const k of Object.keys(weights)) if (k.startsWith('norm.')) weights[k] = rng.floats(weights[k]!.length, 0.5, 1.5);
+      const session = await ort.InferenceSession.create(exportBackboneOnnx(cfg, weights));
+      const { image, ids, proprio } = inputs(cfg, B, seed + 1);
+      const feeds: Record<string, ort.Tensor> = {
+        image: new ort.Tensor('uint8', image, [B, cfg.imageSize, cfg.imageSize, 3]),
+        instruction: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [B, cfg.maxTokens]),
+      };
+      if (cfg.proprioSize > 0) feeds.proprio = new ort.Tensor('float32', proprio, [B, cfg.proprioSize]);
+      const out = (await session.run(feeds)).features!.data as Float32Array;
+      await session.release();
+      const ref = tf.tidy(() => {
+        const params = Object.fromEntries(backboneParameterShapes(cfg).map(([n, s]) => [n, tf.tensor(weights[n]!, s)]));
+        return backboneForward(tf, cfg, params, {
+          image: tf.tensor4d(Int32Array.from(image), [B, cfg.imageSize, cfg.imageSize, 3], 'int32'),
+          instruction: tf.tensor2d(ids, [B, cfg.maxTokens], 'int32'),
+          ...(cfg.proprioSize > 0 ? { proprio: tf.tensor2d(proprio, [B, cfg.proprioSize]) } : {}),
+        }).dataSync();
+      });
+      expect(out.length).toBe(B * cfg.F);
+      const scale = Math.max(1e-3, ...Array.from(ref, Math.abs));
+      out.forEach((v, i) => expect(Math.abs(v - ref[i]!) / scale).toBeLessThan(2e-4));
+      if (cfg.featureActivation === 'relu') expect(Math.min(...out)).toBeGreaterThanOrEqual(0);
+    },
+  );
+
   it('padding words change nothing, real words do', async () => {
     const cfg: BackboneConfig = { imageSize: 6, convs: [{ filters: 2, kernel: 3, stride: 2 }], vocabSize: 10, maxTokens: 4, wordDim: 3, proprioSize: 0, hidden: 5, F: 4 };
     const weights = initBackboneWeights(cfg, 3);

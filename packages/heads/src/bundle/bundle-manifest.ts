@@ -3,17 +3,21 @@ import { HeadsError } from '../errors/heads-error.ts';
 /** The literal format version of `manifest.json`; a different one is refused by name. */
 export const BUNDLE_FORMAT = 'rsd-bundle/1';
 
-/** The five ONNX files a bundle can hold (SPEC §2); `draft.onnx` is optional (see {@link bundleFilesOf}). */
-export const BUNDLE_FILES = ['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx'] as const;
+/**
+ * The ONNX files a bundle can hold (SPEC §2); `draft.onnx` and `continuous.onnx` (the teacher's
+ * continuous head on the same features) are optional (see {@link bundleFilesOf}).
+ */
+export const BUNDLE_FILES = ['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx', 'continuous.onnx'] as const;
 export type BundleFile = (typeof BUNDLE_FILES)[number];
 
 /**
  * One value per bundle file; `draft.onnx` only in bundles that have a draft (dims.k > 0),
  * `backbone.onnx` only in bundles whose backbone is not external.
  */
-export type BundleFileMap<T> = Readonly<Record<Exclude<BundleFile, 'draft.onnx' | 'backbone.onnx'>, T>> & {
+export type BundleFileMap<T> = Readonly<Record<Exclude<BundleFile, 'draft.onnx' | 'backbone.onnx' | 'continuous.onnx'>, T>> & {
   readonly 'draft.onnx'?: T;
   readonly 'backbone.onnx'?: T;
+  readonly 'continuous.onnx'?: T;
 };
 
 /**
@@ -21,12 +25,26 @@ export type BundleFileMap<T> = Readonly<Record<Exclude<BundleFile, 'draft.onnx' 
  * no `draft.onnx` when `dims.k` is 0 (a main head alone, decoded in `baseline` or `jacobi`
  * mode); no `backbone.onnx` when `backbone.kind` is `external` (features come from outside).
  */
-export function bundleFilesOf(manifest: { readonly dims: { readonly k: number }; readonly backbone: BackboneInfo | ExternalBackboneInfo }): BundleFile[] {
-  return filesFor(manifest.dims.k > 0, manifest.backbone.kind === 'external');
+export function bundleFilesOf(manifest: {
+  readonly dims: { readonly k: number };
+  readonly backbone: BackboneInfo | ExternalBackboneInfo;
+  readonly continuous?: ContinuousInfo;
+}): BundleFile[] {
+  return filesFor(manifest.dims.k > 0, manifest.backbone.kind === 'external', manifest.continuous !== undefined);
 }
 
-function filesFor(draft: boolean, external: boolean): BundleFile[] {
-  return BUNDLE_FILES.filter((f) => (f !== 'draft.onnx' || draft) && (f !== 'backbone.onnx' || !external));
+function filesFor(draft: boolean, external: boolean, continuous: boolean): BundleFile[] {
+  return BUNDLE_FILES.filter((f) => (f !== 'draft.onnx' || draft) && (f !== 'backbone.onnx' || !external) && (f !== 'continuous.onnx' || continuous));
+}
+
+/**
+ * The teacher's continuous head (`continuous.onnx`: features [B, F] → actions [B, C, A] in the
+ * environment's units), shipped so an evaluation can run the policy the heads were distilled
+ * from (`continuous` mode) next to the token policy.
+ */
+export interface ContinuousInfo {
+  /** What the head is (e.g. the teacher and how it was trained). */
+  readonly description: string;
 }
 
 /** Sizes shared by every model of the bundle. */
@@ -164,6 +182,8 @@ export interface BundleManifest {
   readonly execution?: ExecutionInfo;
   /** Optional (absent in old bundles): the environment and suite the policy was trained on. */
   readonly trainedOn?: TrainedOnInfo;
+  /** Optional: the bundle also ships the teacher's continuous head, `continuous.onnx`. */
+  readonly continuous?: ContinuousInfo;
   readonly provenance: Provenance;
 }
 
@@ -245,7 +265,12 @@ export function validateBundleManifest(value: unknown, file = 'manifest.json'): 
   const files = obj(m.files, 'files');
   if (dims.k === 0 && files['draft.onnx'] !== undefined) fail('files["draft.onnx"]', 'is listed but dims.k is 0 (no draft); set dims.k to the layers the draft proposes');
   if (external && files['backbone.onnx'] !== undefined) fail('files["backbone.onnx"]', 'is listed but backbone.kind is "external" (features come from outside the bundle)');
-  for (const f of filesFor(dims.k > 0, external)) {
+  if (m.continuous !== undefined) {
+    const c = obj(m.continuous, 'continuous');
+    if (typeof c.description !== 'string' || c.description === '') fail('continuous.description', 'must be a non-empty string');
+    if (external) fail('continuous', 'needs the bundle\'s own backbone.onnx (backbone.kind is "external")');
+  } else if (files['continuous.onnx'] !== undefined) fail('files["continuous.onnx"]', 'is listed but the manifest has no "continuous" block describing it');
+  for (const f of filesFor(dims.k > 0, external, m.continuous !== undefined)) {
     const entry = obj(files[f], `files["${f}"]`);
     if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) {
       fail(`files["${f}"].sha256`, 'must be 64 lower-case hex digits');

@@ -17,6 +17,7 @@ import {
   type TrainedOnInfo,
   type Provenance,
   type TokenizerInfo,
+  type ContinuousInfo,
 } from './bundle-manifest.ts';
 
 /** Everything a model bundle holds (SPEC §2); the manifest's sha256 entries are computed. */
@@ -30,6 +31,8 @@ export interface BundleParts {
   readonly execution?: ExecutionInfo;
   /** Where the policy was trained (env, suite, observation conventions); optional. */
   readonly trainedOn?: TrainedOnInfo;
+  /** Present when `models` holds `continuous.onnx` (the teacher's continuous head). */
+  readonly continuous?: ContinuousInfo;
   readonly provenance: Provenance;
   /** The serialized ONNX models, by file name (see `bundleFilesOf`: no draft for k = 0, no backbone when external). */
   readonly models: BundleFileMap<Uint8Array>;
@@ -60,6 +63,7 @@ export function bundleManifest(parts: BundleParts): BundleManifest {
     files: files as BundleFileMap<{ sha256: string }>,
     ...(parts.execution === undefined ? {} : { execution: parts.execution }),
     ...(parts.trainedOn === undefined ? {} : { trainedOn: parts.trainedOn }),
+    ...(parts.continuous === undefined ? {} : { continuous: parts.continuous }),
     provenance: parts.provenance,
   };
   return validateBundleManifest(JSON.parse(JSON.stringify(manifest)), `${parts.name}/manifest.json`);

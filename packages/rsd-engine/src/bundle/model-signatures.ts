@@ -36,6 +36,7 @@ export function bundleContracts(m: BundleManifest): Partial<Record<BundleFile, M
     'main.onnx': { inputs: [features, tokens], outputs: [{ name: 'logits', type: 'float32', shape: [BATCH, C, H, L, K] }] },
     'rfsq_encoder.onnx': { inputs: [actions], outputs: [tokens] },
     'rfsq_decoder.onnx': { inputs: [tokens], outputs: [actions] },
+    ...(m.continuous === undefined ? {} : { 'continuous.onnx': { inputs: [features], outputs: [actions] } }),
   };
 }
 

@@ -12,7 +12,7 @@ import { RsdError } from '../errors/rsd-error.ts';
 import { buildCallStats } from '../stats/build-call-stats.ts';
 import { StatisticsAggregator } from '../stats/statistics-aggregator.ts';
 import { backboneFeeds, externalBackboneError } from './backbone-feeds.ts';
-import type { DecodeOptions, DecodeResult, Observations, RsdEngine } from './rsd-engine.ts';
+import type { ContinuousResult, DecodeOptions, DecodeResult, Observations, RsdEngine } from './rsd-engine.ts';
 
 /** Options of {@link loadEngine}. */
 export interface LoadEngineOptions extends SessionOptions {
@@ -122,6 +122,30 @@ class BundleEngine implements RsdEngine {
     const features = await this.computeFeatures(observations);
     const backboneMs = performance.now() - t0;
     return this.decode(features, observations.images.length, plan, t0, ort0, backboneMs);
+  }
+
+  get hasContinuous(): boolean {
+    return this.sessions['continuous.onnx'] !== undefined;
+  }
+
+  async predictContinuous(observations: Observations): Promise<ContinuousResult> {
+    this.ensureOpen();
+    if (this.sessions['continuous.onnx'] === undefined) {
+      throw new RsdError('INVALID_OPTIONS', `bundle "${this.manifest.name}" ships no continuous.onnx (the teacher's continuous head; manifest.json has no "continuous" block)`, {
+        subject: 'continuous.onnx',
+      });
+    }
+    const t0 = performance.now();
+    const features = await this.computeFeatures(observations);
+    const t1 = performance.now();
+    const { C, A, F } = this.manifest.dims;
+    const B = observations.images.length;
+    const actions = (await this.output('continuous.onnx', { features: { type: 'float32', data: features, dims: [B, F] } }, 'actions')) as Float32Array;
+    if (actions.length !== B * C * A) {
+      throw new RsdError('INFERENCE_FAILED', `continuous.onnx returned ${actions.length} values, expected [${B}, ${C}, ${A}]`, { subject: 'continuous.onnx#actions' });
+    }
+    const t2 = performance.now();
+    return { actions, timings: { backboneMs: t1 - t0, headMs: t2 - t1, totalMs: t2 - t0 } };
   }
 
   async predictFromFeatures(features: Float32Array, B: number, options: DecodeOptions): Promise<DecodeResult> {

@@ -39,6 +39,14 @@ export interface DecodeResult {
   readonly stats: CallStats;
 }
 
+/** One call of the bundle's continuous head (the teacher policy) over B items. */
+export interface ContinuousResult {
+  /** float32 [B, C, A] in environment units. */
+  readonly actions: Float32Array;
+  /** Wall time of the backbone, of the continuous head and of the whole call, ms. */
+  readonly timings: { readonly backboneMs: number; readonly headMs: number; readonly totalMs: number };
+}
+
 /** A loaded model bundle that decodes actions (SPEC §1.3). */
 export interface RsdEngine {
   /** The validated manifest. */
@@ -50,6 +58,14 @@ export interface RsdEngine {
    * A bundle with an external backbone (no `backbone.onnx`) refuses it: use `predictFromFeatures`.
    */
   predict(observations: Observations, options: DecodeOptions): Promise<DecodeResult>;
+  /**
+   * The teacher policy the heads were distilled from: backbone → `continuous.onnx` → actions, no
+   * tokens. Only for bundles that ship `continuous.onnx` (manifest `continuous`); others refuse
+   * it (`INVALID_OPTIONS` naming the bundle).
+   */
+  predictContinuous(observations: Observations): Promise<ContinuousResult>;
+  /** Whether the bundle ships the teacher's continuous head (`continuous.onnx`). */
+  readonly hasContinuous: boolean;
   /** Decode from features computed elsewhere. features: float32 [B, F]. */
   predictFromFeatures(features: Float32Array, B: number, options: DecodeOptions): Promise<DecodeResult>;
   /** The backbone alone: observations → features float32 [B, F]. */

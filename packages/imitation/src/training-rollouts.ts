@@ -1,9 +1,9 @@
 import { EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS, type LiberoEnv } from '@rsd/libero-bridge';
-import { EvalError } from '../errors/eval-error.ts';
-import type { Policy } from '../policy/policy.ts';
-import { episodeSeed } from '../protocol/episode-seed.ts';
-import { runEpisode } from '../protocol/run-episode.ts';
-import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
+import { EvalError } from '@rsd/eval-cli';
+import type { Policy } from '@rsd/eval-cli';
+import { episodeSeed } from '@rsd/eval-cli';
+import { runEpisode } from '@rsd/eval-cli';
+import { parseEnsemble } from '@rsd/eval-cli';
 
 /** No-op steps before the policy acts, as in the evaluation protocol. */
 export const ROLLOUT_WAIT_STEPS = 10;

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { validateBundleManifest } from '@rsd/heads';
 import { encodeNpy } from '@rsd/rfsq';
 import { readFileSync } from 'node:fs';
-import { collectOnPolicyFeatures } from '../src/train-default/collect-onpolicy-features.ts';
+import { collectOnPolicyFeatures } from '../src/collect-onpolicy-features.ts';
 
 const { values: v } = parseArgs({
   options: { bundle: { type: 'string' }, out: { type: 'string' }, episodes: { type: 'string' }, seed: { type: 'string' } },

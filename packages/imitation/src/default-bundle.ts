@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportBackboneOnnx, exportMainOnnx, writeBundle, type BackboneConfig, type BundleManifest, type TrainReport } from '@rsd/heads';
+import { writeBundle, type BackboneConfig, type BundleManifest, type TrainReport } from '@rsd/heads';
 import { EMBEDDED_SPATIAL_NAME } from '@rsd/libero-bridge';
 import type { RfsqParams } from '@rsd/rfsq';
-import type { PolicyStageOutput } from './policy-checkpoint.ts';
+import type { TeacherEpochMetrics } from './teacher/teacher-checkpoint.ts';
+import type { TeacherNormalization } from './teacher/teacher-dataset.ts';
 import { PROPRIO_FIELDS, PROPRIO_SIZE, type TrainDefaultConfig } from './train-default-config.ts';
 
 /** What the embedded-default bundle is assembled from (the stages' outputs and the run's provenance). */
@@ -11,33 +12,32 @@ export interface DefaultBundleInputs {
   readonly cfg: TrainDefaultConfig;
   readonly params: RfsqParams;
   readonly backboneCfg: BackboneConfig;
-  readonly policy: PolicyStageOutput;
-  /**
-   * trainHeads' folder (main.onnx, draft.onnx); absent: a bundle without a draft (dims.k = 0),
-   * main.onnx exported from `policy.main` (the policy as it stands, for DAgger rollouts).
-   */
-  readonly headsDir?: string;
+  /** The chosen teacher as ONNX: its trunk (`backbone.onnx`) and continuous head (`continuous.onnx`). */
+  readonly teacherOnnx: { readonly backbone: Uint8Array; readonly continuous: Uint8Array };
+  readonly normalization: TeacherNormalization;
+  /** trainHeads' folder (main.onnx, draft.onnx). */
+  readonly headsDir: string;
   /** The tokenizer folder (rfsq_encoder.onnx, rfsq_decoder.onnx). */
   readonly rfsqDir: string;
   readonly backend: string;
   readonly commit: string;
   readonly stageSeconds: Readonly<Record<string, number>>;
   readonly rfsqMse: number;
-  /** Absent for a bundle without a draft. */
-  readonly draftVsMainGreedy: TrainReport['draftVsMainGreedy'] | undefined;
+  readonly heads: Pick<TrainReport, 'main' | 'draftVsMainGreedy'>;
+  readonly teacher: { readonly history: readonly TeacherEpochMetrics[]; readonly selection: readonly unknown[]; readonly chosenEpoch: number };
   readonly data: Readonly<Record<string, unknown>>;
-  readonly layerWeights: readonly number[] | undefined;
 }
 
 /** Writes the embedded-default bundle to `dir` (replacing it) with its provenance. */
 export async function writeDefaultBundle(dir: string, b: DefaultBundleInputs): Promise<BundleManifest> {
   const { cfg, params, backboneCfg } = b;
   const { C, A, H, L, K } = params.config;
+  const read = async (d: string, f: string) => new Uint8Array(await readFile(join(d, f)));
   return writeBundle(
     dir,
     {
       name: 'embedded_spatial',
-      dims: { C, A, H, L, K, F: cfg.heads.F, k: b.headsDir === undefined ? 0 : cfg.heads.draftLayers },
+      dims: { C, A, H, L, K, F: cfg.teacher.F, k: cfg.heads.draftLayers },
       actionNormalization: {
         kind: 'bounds',
         low: [...params.actionNormalization.low],
@@ -56,32 +56,33 @@ export async function writeDefaultBundle(dir: string, b: DefaultBundleInputs): P
       execution: cfg.execution,
       // demos are recorded from the embedded suite's observations, in LIBERO's conventions
       trainedOn: { env: 'embedded', suite: EMBEDDED_SPATIAL_NAME, conventions: 'libero' },
+      continuous: {
+        description: `the teacher: continuous visuomotor policy (backbone.onnx trunk + linear head), L1 on the z-scored chunk, epoch ${b.teacher.chosenEpoch} of ${cfg.teacher.epochs} chosen on validation states`,
+      },
       provenance: {
-        pipeline: '@rsd/eval-cli train-default',
+        pipeline: '@rsd/imitation train-default',
         commit: b.commit,
         config: cfg,
-        seeds: { demos: cfg.seed, rfsq: cfg.seed, init: cfg.seed, order: cfg.seed + 17, heads: cfg.seed },
+        seeds: { demos: cfg.seed, rfsq: cfg.seed, teacherInit: cfg.seed, teacherOrder: cfg.seed + 23, heads: cfg.seed },
         backend: b.backend,
         data: b.data,
         trainingSeconds: { ...b.stageSeconds },
-        policyLayerWeights: b.layerWeights ?? 'uniform',
-        policySamplesPerSecond: +b.policy.samplesPerSecond.toFixed(1),
-        finalLosses: {
-          rfsqMse: b.rfsqMse,
-          policy: b.policy.history[b.policy.history.length - 1],
-          draftVsMainGreedy: b.draftVsMainGreedy,
+        teacher: {
+          backbone: backboneCfg,
+          normalization: b.normalization,
+          history: b.teacher.history,
+          selection: b.teacher.selection,
+          chosenEpoch: b.teacher.chosenEpoch,
         },
+        finalLosses: { rfsqMse: b.rfsqMse, main: b.heads.main, draftVsMainGreedy: b.heads.draftVsMainGreedy },
       },
       models: {
-        'backbone.onnx': exportBackboneOnnx(backboneCfg, b.policy.backbone),
-        ...(b.headsDir === undefined
-          ? { 'main.onnx': exportMainOnnx({ ...cfg.heads, C, H, L, K }, b.policy.main) }
-          : {
-              'main.onnx': new Uint8Array(await readFile(join(b.headsDir, 'main.onnx'))),
-              'draft.onnx': new Uint8Array(await readFile(join(b.headsDir, 'draft.onnx'))),
-            }),
-        'rfsq_encoder.onnx': new Uint8Array(await readFile(join(b.rfsqDir, 'rfsq_encoder.onnx'))),
-        'rfsq_decoder.onnx': new Uint8Array(await readFile(join(b.rfsqDir, 'rfsq_decoder.onnx'))),
+        'backbone.onnx': b.teacherOnnx.backbone,
+        'continuous.onnx': b.teacherOnnx.continuous,
+        'main.onnx': await read(b.headsDir, 'main.onnx'),
+        'draft.onnx': await read(b.headsDir, 'draft.onnx'),
+        'rfsq_encoder.onnx': await read(b.rfsqDir, 'rfsq_encoder.onnx'),
+        'rfsq_decoder.onnx': await read(b.rfsqDir, 'rfsq_decoder.onnx'),
       },
     },
     { overwrite: true },

@@ -3,7 +3,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectDemos, createEmbeddedEnv, EMBEDDED_SPATIAL_TASKS, type DemoEpisode, type EmbeddedEnv } from '@rsd/libero-bridge';
 import { encodeNpy } from '@rsd/rfsq';
-import type { ProgressStream } from '../progress/progress-reporter.ts';
+import type { ProgressStream } from '@rsd/eval-cli';
 import { loadTaskDemos, saveTaskDemos } from './demo-store.ts';
 import { StageProgress } from './stage-progress.ts';
 

@@ -1,47 +1,47 @@
 import { parseArgs } from 'node:util';
-import { userPath } from './user-path.ts';
-import { EvalError } from '../errors/eval-error.ts';
-import { intFlag } from './int-flag.ts';
-import { SMOKE_CONFIG, TRAIN_DEFAULT_CONFIG, type TrainDefaultConfig } from '../train-default/train-default-config.ts';
+import { userPath } from '@rsd/eval-cli';
+import { EvalError } from '@rsd/eval-cli';
+import { intFlag } from '@rsd/eval-cli';
+import { SMOKE_CONFIG, TRAIN_DEFAULT_CONFIG, type TrainDefaultConfig } from '../train-default-config.ts';
 
-export const TRAIN_DEFAULT_HELP = `usage: rsd-eval train-default --out <dir> [flags]   (npx nx run eval-cli:train-default -- [flags])
+export const TRAIN_DEFAULT_HELP = `usage: rsd-imitation train-default --out <dir> [flags]   (npx nx run imitation:train-default -- [flags])
 
-Trains the embedded-default policy bundle: scripted-expert demos (training initial states,
-never the evaluation's) -> robust RFSQ -> backbone + main head (joint, token cross-entropy,
-random-shift augmentation) -> DAgger rounds (policy rollouts labelled by the expert,
-fine-tuning on demos + labelled states) -> draft head distilled to the main head's greedy tokens ->
-model bundle -> on-policy rollouts of its baseline policy -> draft re-distilled on their
-features -> model bundle with provenance. Seeds are fixed by --seed; stage times are printed.
+Trains the embedded-default bundle, the seeds' two phases on our own small "VLA":
+scripted-expert demos (training initial states, never the evaluation's) -> the teacher, a
+continuous visuomotor policy (conv trunk with GroupNorm, spatial-softmax keypoints, MLP; L1 on
+the z-scored 8x7 chunk; random shift; two threads) -> its epoch snapshots run closed loop on
+validation initial states, the best kept -> robust RFSQ on the demo chunks -> main head and
+draft trained on the teacher's frozen features (backbone.onnx = the teacher's trunk) towards
+the RFSQ tokens of the teacher's chunk (or the expert's) -> bundle with backbone, heads, RFSQ
+and the teacher's continuous head (continuous.onnx) -> (optional) on-policy draft stage.
 
 Resume: every stage writes its outputs and a marker (config + inputs hash) into the work folder.
 Rerun the same command after a kill (or in a later session) and finished stages are reused
 ("stage X: done before, reusing"); an interrupted one continues from its last checkpoint (the
-policy after every epoch: weights, Adam state, data-order/augmentation generator, LR schedule
-position; the tokenizer and draft after every epoch; demos after every task). The resumed run
+teacher after every epoch: weights, Adam state, data-order/augmentation generator, schedule
+position; the tokenizer and heads after every epoch; demos after every task). The resumed run
 writes the same model bytes as an uninterrupted one. A stage's key covers only the config fields
 it reads: after a config change (the changed fields are named) the stages that read them rerun
 and the others are reused; --fresh discards the whole work folder.
 Progress: one line per epoch/task with samples/s and the stage's ETA (a status line on a TTY).
 
-  --out <dir>             bundle folder to write (absolute path: nx runs in packages/eval-cli)
+  --out <dir>             bundle folder to write (absolute path: nx runs in packages/imitation)
   --work <dir>            stage outputs, checkpoints and markers; a rerun resumes in it
                           (default <out>.work; keep it until the bundle is written)
   --fresh                 discard an existing work folder and start from scratch
   --tasks <a,b,...>       embedded_spatial task ids (default ${TRAIN_DEFAULT_CONFIG.tasks.join(',')})
   --demos <n>             expert demos per task (default ${TRAIN_DEFAULT_CONFIG.demosPerTask})
-  --epochs <n>            backbone + main head epochs (default ${TRAIN_DEFAULT_CONFIG.epochs})
+  --teacher-epochs <n>    teacher epochs over all demo steps (default ${TRAIN_DEFAULT_CONFIG.teacher.epochs})
+  --select-epochs <a,..>  teacher epochs also run closed loop on validation states; the best
+                          snapshot is the teacher (default ${TRAIN_DEFAULT_CONFIG.teacher.select.epochs.join(',')}; the last always runs)
+  --select-trials <n>     validation episodes per task for each snapshot (default ${TRAIN_DEFAULT_CONFIG.teacher.select.trialsPerTask})
+  --head-targets <t>      teacher (default: RFSQ tokens of the teacher's chunk) | expert
+  --main-epochs <n>       main head epochs on the frozen features (default ${TRAIN_DEFAULT_CONFIG.mainEpochs})
   --draft-epochs <n>      draft distillation epochs (default ${TRAIN_DEFAULT_CONFIG.draftEpochs})
   --rfsq-epochs <n>       tokenizer epochs (default ${TRAIN_DEFAULT_CONFIG.rfsq.epochs})
   --image-size <px>       agent-view side (default ${TRAIN_DEFAULT_CONFIG.imageSize})
-  --shift <px>            random-shift augmentation, +- pixels (default ${TRAIN_DEFAULT_CONFIG.shift})
-  --lr <x>                Adam learning rate of backbone + main head (default ${TRAIN_DEFAULT_CONFIG.learningRate})
-  --layer-weighting <w>   sqrt-scale (default) | uniform: loss weight of each residual layer
-  --dagger-rounds <n>     DAgger rounds after the base policy, 0 = none (default ${TRAIN_DEFAULT_CONFIG.dagger.rounds}):
-                          the policy runs closed loop, the scripted expert labels every state
-                          it visits with its chunk from there, and backbone + main head are
-                          fine-tuned on demos + all rounds' states
-  --dagger-episodes <n>   rollouts per task and round (default ${TRAIN_DEFAULT_CONFIG.dagger.episodesPerTask})
-  --dagger-epochs <n>     fine-tuning epochs per round (default ${TRAIN_DEFAULT_CONFIG.dagger.epochs})
+  --shift <px>            random-shift augmentation of the teacher, +- pixels (default ${TRAIN_DEFAULT_CONFIG.teacher.shift})
+  --lr <x>                the teacher's Adam learning rate (default ${TRAIN_DEFAULT_CONFIG.teacher.learningRate})
   --onpolicy-episodes <n> closed-loop episodes per task for the on-policy draft stage, 0 = skip
                           (default ${TRAIN_DEFAULT_CONFIG.onPolicyDraft.episodesPerTask})
   --seed <n>              seed of every stage (default ${TRAIN_DEFAULT_CONFIG.seed})
@@ -72,18 +72,18 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
         work: { type: 'string' },
         tasks: { type: 'string' },
         demos: { type: 'string' },
-        epochs: { type: 'string' },
+        'teacher-epochs': { type: 'string' },
+        'select-epochs': { type: 'string' },
+        'select-trials': { type: 'string' },
+        'head-targets': { type: 'string' },
+        'main-epochs': { type: 'string' },
         'draft-epochs': { type: 'string' },
         'rfsq-epochs': { type: 'string' },
         'image-size': { type: 'string' },
         shift: { type: 'string' },
         seed: { type: 'string' },
         lr: { type: 'string' },
-        'layer-weighting': { type: 'string' },
         'onpolicy-episodes': { type: 'string' },
-        'dagger-rounds': { type: 'string' },
-        'dagger-episodes': { type: 'string' },
-        'dagger-epochs': { type: 'string' },
         smoke: { type: 'boolean' },
         overwrite: { type: 'boolean' },
         fresh: { type: 'boolean' },
@@ -101,30 +101,34 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
   const lr = parsed.lr === undefined ? undefined : Number(parsed.lr);
   if (lr !== undefined && !(lr > 0))
     throw new EvalError('INVALID_FLAG', `--lr must be a number > 0, got "${parsed.lr}"`, { subject: '--lr' });
-  const weighting = parsed['layer-weighting'];
-  if (weighting !== undefined && weighting !== 'uniform' && weighting !== 'sqrt-scale') {
-    throw new EvalError('INVALID_FLAG', `--layer-weighting must be sqrt-scale or uniform, got "${weighting}"`, {
-      subject: '--layer-weighting',
-    });
+  const targets = parsed['head-targets'];
+  if (targets !== undefined && targets !== 'teacher' && targets !== 'expert') {
+    throw new EvalError('INVALID_FLAG', `--head-targets must be teacher or expert, got "${targets}"`, { subject: '--head-targets' });
   }
+  const teacherEpochs = int('teacher-epochs', parsed['teacher-epochs'], 1) ?? base.teacher.epochs;
+  const selectEpochs = parsed['select-epochs']?.split(',').map((t) => int('select-epochs', t.trim(), 1)!);
+  const past = (selectEpochs ?? []).find((e) => e > teacherEpochs);
+  if (past !== undefined) throw new EvalError('INVALID_FLAG', `--select-epochs: epoch ${past} is past the teacher's ${teacherEpochs} epochs`, { subject: '--select-epochs' });
   const config: TrainDefaultConfig = {
     ...base,
     ...(tasks ? { tasks } : {}),
     demosPerTask: int('demos', parsed.demos, 1) ?? base.demosPerTask,
-    epochs: int('epochs', parsed.epochs, 1) ?? base.epochs,
-    draftEpochs: int('draft-epochs', parsed['draft-epochs'], 0) ?? base.draftEpochs,
     imageSize: int('image-size', parsed['image-size'], 8) ?? base.imageSize,
-    shift: int('shift', parsed.shift, 0) ?? base.shift,
     seed: int('seed', parsed.seed, 0) ?? base.seed,
-    learningRate: lr ?? base.learningRate,
-    layerWeighting: weighting ?? base.layerWeighting,
     rfsq: { ...base.rfsq, epochs: rfsqEpochs ?? base.rfsq.epochs },
-    dagger: {
-      ...base.dagger,
-      rounds: int('dagger-rounds', parsed['dagger-rounds'], 0) ?? base.dagger.rounds,
-      episodesPerTask: int('dagger-episodes', parsed['dagger-episodes'], 1) ?? base.dagger.episodesPerTask,
-      epochs: int('dagger-epochs', parsed['dagger-epochs'], 1) ?? base.dagger.epochs,
+    teacher: {
+      ...base.teacher,
+      epochs: teacherEpochs,
+      shift: int('shift', parsed.shift, 0) ?? base.teacher.shift,
+      learningRate: lr ?? base.teacher.learningRate,
+      select: {
+        epochs: selectEpochs ?? base.teacher.select.epochs.filter((e) => e <= teacherEpochs),
+        trialsPerTask: int('select-trials', parsed['select-trials'], 1) ?? base.teacher.select.trialsPerTask,
+      },
     },
+    headTargets: targets ?? base.headTargets,
+    mainEpochs: int('main-epochs', parsed['main-epochs'], 1) ?? base.mainEpochs,
+    draftEpochs: int('draft-epochs', parsed['draft-epochs'], 1) ?? base.draftEpochs,
     onPolicyDraft: {
       ...base.onPolicyDraft,
       episodesPerTask: int('onpolicy-episodes', parsed['onpolicy-episodes'], 0) ?? base.onPolicyDraft.episodesPerTask,

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { userPath } from './user-path.ts';
-import { EvalError } from '../errors/eval-error.ts';
-import { intFlag } from './int-flag.ts';
-import { TRAIN_DEFAULT_CONFIG } from '../train-default/train-default-config.ts';
+import { userPath } from '@rsd/eval-cli';
+import { EvalError } from '@rsd/eval-cli';
+import { intFlag } from '@rsd/eval-cli';
+import { TRAIN_DEFAULT_CONFIG } from '../train-default-config.ts';
 
-export const REDISTILL_HELP = `usage: rsd-eval redistill-draft --bundle <dir> --checkpoint <heads checkpoint> --out <dir> [flags]
-       (npx nx run eval-cli:redistill-draft -- [flags])
+export const REDISTILL_HELP = `usage: rsd-imitation redistill-draft --bundle <dir> --checkpoint <heads checkpoint> --out <dir> [flags]
+       (npx nx run imitation:redistill-draft -- [flags])
 
 train-default's on-policy draft stage on its own: runs the bundle's baseline policy closed loop
 from training-distribution initial states, then distils a fresh draft head towards the main

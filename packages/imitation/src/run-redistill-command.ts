@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registerWasmTrainingKernels, validateBundleManifest } from '@rsd/heads';
-import { formatEnsemble, parseEnsemble } from '../protocol/temporal-ensemble.ts';
+import { formatEnsemble, parseEnsemble } from '@rsd/eval-cli';
 import { selectTfBackend } from '@rsd/rfsq';
-import type { RedistillCli } from '../cli/redistill-draft-flags.ts';
+import type { RedistillCli } from './cli/redistill-draft-flags.ts';
 import { collectOnPolicyFeatures } from './collect-onpolicy-features.ts';
 import { redistillDraft } from './redistill-draft.ts';
 import { TRAIN_DEFAULT_CONFIG } from './train-default-config.ts';
@@ -35,8 +35,8 @@ export async function runRedistillCommand(
       N: collected.N,
       draftWidth: o.draftWidth,
       draftEpochs: o.draftEpochs,
-      batchSize: TRAIN_DEFAULT_CONFIG.batchSize,
-      learningRate: TRAIN_DEFAULT_CONFIG.learningRate,
+      batchSize: TRAIN_DEFAULT_CONFIG.headsBatchSize,
+      learningRate: TRAIN_DEFAULT_CONFIG.headsLearningRate,
       seed: o.seed,
       workDir: `${resolve(o.out)}.work`,
       out: resolve(o.out),

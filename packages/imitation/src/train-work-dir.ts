@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EvalError } from '../errors/eval-error.ts';
+import { EvalError } from '@rsd/eval-cli';
 
 const MARKER_FORMAT = 'rsd-train-default-stage/1';
 const CONFIG_FILE = 'config.json';

@@ -1,4 +1,4 @@
-import type { ProgressStream } from '../progress/progress-reporter.ts';
+import type { ProgressStream } from '@rsd/eval-cli';
 
 function duration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '--';

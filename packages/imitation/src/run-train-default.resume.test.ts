@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { EvalError } from '../errors/eval-error.ts';
+import { EvalError } from '@rsd/eval-cli';
 import { runTrainDefault, type TrainDefaultDeps } from './run-train-default.ts';
 import { SMOKE_CONFIG, type TrainDefaultConfig } from './train-default-config.ts';
 

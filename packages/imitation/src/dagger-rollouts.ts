@@ -12,8 +12,8 @@ import {
   type StepResult,
 } from '@rsd/libero-bridge';
 import { loadEngine } from '@rsd/rsd-engine';
-import { EnginePolicy } from '../policy/engine-policy.ts';
-import { episodeSeed } from '../protocol/episode-seed.ts';
+import { EnginePolicy } from '@rsd/eval-cli';
+import { episodeSeed } from '@rsd/eval-cli';
 import { ROLLOUT_WAIT_STEPS, runTrainingRollouts, type TrainingRolloutOptions } from './training-rollouts.ts';
 import { PROPRIO_SIZE } from './train-default-config.ts';
 

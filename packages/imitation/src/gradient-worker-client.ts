@@ -1,8 +1,8 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { Worker } from 'node:worker_threads';
-import { EvalError } from '../errors/eval-error.ts';
+import { EvalError } from '@rsd/eval-cli';
 import type { FromGradientWorker, GradientWorkerInit, ToGradientWorker } from './gradient-worker.ts';
-import type { BatchArrays } from './policy-loss.ts';
+import type { TeacherBatch } from './teacher/teacher-model.ts';
 
 function spawn(init: GradientWorkerInit): Worker {
   const self = import.meta.url;
@@ -60,7 +60,7 @@ export class GradientWorkerClient {
   }
 
   /** Sends weights (in variable order) and rows; resolves with the rows' mean loss and gradients. */
-  gradients(weights: Float32Array[], batch: BatchArrays): Promise<{ loss: number; grads: Float32Array[] }> {
+  gradients(weights: Float32Array[], batch: TeacherBatch): Promise<{ loss: number; grads: Float32Array[] }> {
     const reply = this.next();
     const msg: ToGradientWorker = { type: 'step', weights, batch };
     this.worker.postMessage(msg, weights.map((w) => w.buffer as ArrayBuffer));

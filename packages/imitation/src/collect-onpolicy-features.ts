@@ -1,8 +1,8 @@
 import { onnxBackboneOf } from '@rsd/heads';
 import { createEmbeddedEnv, drawInitState, type LiberoEnv } from '@rsd/libero-bridge';
 import { loadEngine, type DecodeOptions, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
-import { episodeSeed } from '../protocol/episode-seed.ts';
-import { EnginePolicy, type PolicyEngine } from '../policy/engine-policy.ts';
+import { episodeSeed } from '@rsd/eval-cli';
+import { EnginePolicy, type PolicyEngine } from '@rsd/eval-cli';
 import { runTrainingRollouts, type TrainingRolloutOptions } from './training-rollouts.ts';
 
 /** Seed-stream tag of the on-policy rollouts' initial states (apart from the demos' and validation's). */

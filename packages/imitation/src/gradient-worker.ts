@@ -1,23 +1,20 @@
-// Entry of a gradient worker thread: its own TF.js (wasm) copy of backbone + main head; for each
-// step it takes the current weights and its share of the minibatch and answers with the loss and
-// the gradients (data-parallel training, see gradient-worker-client.ts).
+// Entry of a gradient worker thread: its own TF.js (wasm) copy of the teacher; for each step it
+// takes the current weights and its share of the minibatch and answers with the loss and the
+// gradients (data-parallel training, see gradient-worker-client.ts).
 import type * as TfModule from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { MainHeadTf, registerWasmTrainingKernels, type BackboneConfig, type HeadsConfig, type MainWeights } from '@rsd/heads';
+import { registerWasmTrainingKernels } from '@rsd/heads';
 import { selectTfBackend } from '@rsd/rfsq';
-import { policyLoss, type BatchArrays } from './policy-loss.ts';
+import { teacherLoss, type TeacherBatch, type TeacherModelConfig } from './teacher/teacher-model.ts';
 
 export interface GradientWorkerInit {
-  readonly backbone: BackboneConfig;
-  readonly heads: HeadsConfig;
-  /** Backbone parameter names and shapes, in the order weights and gradients travel. */
-  readonly backboneShapes: readonly (readonly [string, readonly number[]])[];
-  readonly backboneInit: Readonly<Record<string, Float32Array>>;
-  readonly mainInit: MainWeights;
-  readonly layerWeights?: readonly number[];
+  readonly model: TeacherModelConfig;
+  /** Parameter names and shapes, in the order weights and gradients travel. */
+  readonly shapes: readonly (readonly [string, readonly number[]])[];
+  readonly init: Readonly<Record<string, Float32Array>>;
 }
 
-export type ToGradientWorker = { type: 'step'; weights: Float32Array[]; batch: BatchArrays } | { type: 'close' };
+export type ToGradientWorker = { type: 'step'; weights: Float32Array[]; batch: TeacherBatch } | { type: 'close' };
 export type FromGradientWorker =
   | { type: 'ready'; backend: string }
   | { type: 'grads'; loss: number; grads: Float32Array[] }
@@ -31,18 +28,13 @@ const init = workerData as GradientWorkerInit;
 async function start(): Promise<void> {
   const { tf, backend } = await selectTfBackend({ log: () => undefined });
   if (backend === 'wasm') registerWasmTrainingKernels(tf);
-  const vars: Record<string, TfModule.Variable> = Object.fromEntries(
-    init.backboneShapes.map(([n, s]) => [n, tf.variable(tf.tensor(init.backboneInit[n]!, [...s]), true, `backbone.${n}`)]),
-  );
-  const main = new MainHeadTf(tf, init.heads, init.mainInit);
-  const order = [...init.backboneShapes.map(([n]) => vars[n]!), ...main.variables];
-  const layerWeights = init.layerWeights === undefined ? undefined : tf.tensor1d([...init.layerWeights]);
+  const vars: Record<string, TfModule.Variable> = Object.fromEntries(init.shapes.map(([n, s]) => [n, tf.variable(tf.tensor(init.init[n]!, [...s]), true, `teacher.${n}`)]));
+  const order = init.shapes.map(([n]) => vars[n]!);
   port!.on('message', (m: ToGradientWorker) => {
     try {
       if (m.type === 'close') {
         // the parent terminates the thread after this; free the tensors first
         tf.dispose(order);
-        layerWeights?.dispose();
         port!.close();
         return;
       }
@@ -52,7 +44,7 @@ async function start(): Promise<void> {
         v.assign(t);
         t.dispose();
       });
-      const { value, grads } = tf.variableGrads(() => policyLoss(tf, init.backbone, vars, main, m.batch, layerWeights), order);
+      const { value, grads } = tf.variableGrads(() => teacherLoss(tf, init.model, vars, m.batch), order);
       // own buffers only: a view on the wasm heap must never be transferred
       const out = order.map((v) => {
         const g = grads[v.name]!.dataSync() as Float32Array;
