@@ -47,6 +47,7 @@ const written: BundleManifest = await writeBundle(
     backbone: m.backbone,
     ...(m.execution === undefined ? {} : { execution: m.execution }),
     trainedOn: { env: 'embedded', suite: EMBEDDED_SPATIAL.name, conventions: 'libero', note },
+    ...(m.continuous === undefined ? {} : { continuous: m.continuous }),
     provenance: { ...m.provenance, proprioRebase: { from: 'embedded-v0', to: 'libero', scale, bias, originalBackboneSha256: m.files['backbone.onnx']!.sha256 } },
     models: { ...models, 'backbone.onnx': backbone },
   },

@@ -39,6 +39,7 @@ const written = await writeBundle(
     backbone: m.backbone,
     execution,
     ...(m.trainedOn === undefined ? {} : { trainedOn: m.trainedOn }),
+    ...(m.continuous === undefined ? {} : { continuous: m.continuous }),
     provenance: m.execution === undefined ? m.provenance : { ...m.provenance, executionHistory: [...((m.provenance.executionHistory as unknown[]) ?? []), m.execution] },
     models,
   },

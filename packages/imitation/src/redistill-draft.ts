@@ -96,6 +96,7 @@ export async function redistillDraft(
       backbone: manifest.backbone,
       execution: o.execution,
       ...(manifest.trainedOn === undefined ? {} : { trainedOn: manifest.trainedOn }),
+      ...(manifest.continuous === undefined ? {} : { continuous: manifest.continuous }),
       provenance: {
         ...manifest.provenance,
         draftOnPolicy: { ...o.provenance, draftWidth: o.draftWidth, draftEpochs: o.draftEpochs, samples: o.N, draftVsMainGreedy: heads.report.draftVsMainGreedy },

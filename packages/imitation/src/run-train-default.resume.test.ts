@@ -7,17 +7,17 @@ import { EvalError } from '@rsd/eval-cli';
 import { runTrainDefault, type TrainDefaultDeps } from './run-train-default.ts';
 import { SMOKE_CONFIG, type TrainDefaultConfig } from './train-default-config.ts';
 
-// three policy epochs, two draft epochs and five tokenizer epochs (its statistics freeze at epoch 4: a kill
-// lands right at the freeze), so a kill can land between epochs of each; batch 4 for
+// three teacher epochs, two main and two draft epochs and five tokenizer epochs (its statistics freeze
+// at epoch 4: a kill lands right at the freeze), so a kill can land between epochs of each; batch 4 for
 // ~25 Adam steps per epoch: tfjs's setWeights sets Adam's bias-correction powers to pow(beta, t+1), which
 // equals the accumulated product for the first few steps only (beta1 = 0.9 differs from t = 8 on)
 const CONFIG: TrainDefaultConfig = {
   ...SMOKE_CONFIG,
-  epochs: 3,
+  teacher: { ...SMOKE_CONFIG.teacher, epochs: 3, batchSize: 4, select: { ...SMOKE_CONFIG.teacher.select, epochs: [2] } },
+  mainEpochs: 2,
   draftEpochs: 2,
-  batchSize: 4,
+  headsBatchSize: 4,
   rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 5 },
-  dagger: { ...SMOKE_CONFIG.dagger, epochs: 2 },
 };
 
 const dirs: string[] = [];
@@ -44,25 +44,24 @@ function killAt(lines: string[], stage?: string, units?: number): TrainDefaultDe
   };
 }
 
-describe('runTrainDefault resume (smoke config, 3 epochs)', () => {
+describe('runTrainDefault resume (smoke config, 3 teacher epochs)', () => {
   test(
-    'a run killed in the tokenizer, twice in the policy stage, in both DAgger stages and in the draft stage, then resumed, writes the same ONNX bytes as an uninterrupted run',
-    { timeout: 180_000 },
+    'a run killed twice in the teacher, in the tokenizer and twice in the heads stage, then resumed, writes the same ONNX bytes as an uninterrupted run',
+    { timeout: 240_000 },
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'train-default-resume-'));
       dirs.push(dir);
       const straight = await runTrainDefault({ config: CONFIG, out: join(dir, 'a') }, killAt([]));
       const expected = await onnxHashes(straight.out);
-      expect(Object.keys(expected)).toEqual(['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_decoder.onnx', 'rfsq_encoder.onnx']);
+      expect(Object.keys(expected)).toEqual(['backbone.onnx', 'continuous.onnx', 'draft.onnx', 'main.onnx', 'rfsq_decoder.onnx', 'rfsq_encoder.onnx']);
 
       const out = join(dir, 'b');
       const kills: [string, number][] = [
+        ['teacher', 1],
+        ['teacher', 2],
         ['rfsq', 5],
-        ['policy', 1],
-        ['policy', 2],
-        ['dagger-1-rollouts', 1],
-        ['dagger-1-train', 1],
-        ['draft', 2],
+        ['heads', 1],
+        ['heads', 3],
       ];
       const logs: string[][] = [];
       for (const [stage, units] of kills) {
@@ -72,46 +71,43 @@ describe('runTrainDefault resume (smoke config, 3 epochs)', () => {
       }
       const lines: string[] = [];
       const resumed = await runTrainDefault({ config: CONFIG, out }, killAt(lines));
-      // the second attempt resumed the tokenizer from its checkpoint; later ones reused it
-      expect(logs[1]).toContain('[train-default] stage rfsq: interrupted before, resuming from its checkpoints');
-      expect(logs[2]!.some((l) => l.startsWith('[train-default] stage rfsq: done before, reusing'))).toBe(true);
-      expect(logs[2]).toContain('[train-default] policy resuming after 1/3 epochs');
-      expect(logs[3]).toContain('[train-default] policy resuming after 2/3 epochs');
-      expect(logs[4]).toContain('[train-default] stage dagger-1-rollouts: interrupted before, resuming from its checkpoints');
-      expect(logs[5]).toContain('[train-default] dagger-1-train resuming after 1/2 epochs');
-      expect(lines).toContain('[train-default] draft resuming after 1/2 epochs');
-      expect(resumed.reused).toEqual(['demos', 'rfsq', 'policy', 'dagger-1-rollouts', 'dagger-1-train']);
+      expect(logs[1]).toContain('[train-default] teacher resuming after 1/3 epochs');
+      expect(logs[2]).toContain('[train-default] teacher resuming after 2/3 epochs');
+      expect(logs[3]).toContain('[train-default] stage rfsq: interrupted before, resuming from its checkpoints');
+      expect(logs[4]!.some((l) => l.startsWith('[train-default] stage rfsq: done before, reusing'))).toBe(true);
+      expect(lines).toContain('[train-default] stage heads: interrupted before, resuming from its checkpoints');
+      expect(resumed.reused).toEqual(['demos', 'teacher', 'select', 'rfsq']);
       expect(await onnxHashes(out)).toEqual(expected);
-      // the policy's per-epoch losses are the uninterrupted run's too
-      const losses = (h: readonly unknown[]) => h.map((e) => (e as { trainLoss: number }).trainLoss);
-      expect(losses(resumed.policyHistory)).toEqual(losses(straight.policyHistory));
+      // the teacher's per-epoch losses are the uninterrupted run's too
+      const losses = (h: readonly { trainL1: number }[]) => h.map((e) => e.trainL1);
+      expect(losses(resumed.teacherHistory)).toEqual(losses(straight.teacherHistory));
 
       // a rerun of a finished run reuses every stage and gives the same bytes
       const again: string[] = [];
       const rerun = await runTrainDefault({ config: CONFIG, out, overwrite: true }, killAt(again));
-      expect(rerun.reused).toEqual(['demos', 'rfsq', 'policy', 'dagger-1-rollouts', 'dagger-1-train', 'draft', 'onpolicy-rollouts', 'onpolicy-draft']);
-      expect(again.some((l) => l.startsWith('[train-default] stage policy: done before, reusing'))).toBe(true);
+      expect(rerun.reused).toEqual(['demos', 'teacher', 'select', 'rfsq', 'heads', 'onpolicy-rollouts', 'onpolicy-draft']);
+      expect(again.some((l) => l.startsWith('[train-default] stage teacher: done before, reusing'))).toBe(true);
       expect(await onnxHashes(out)).toEqual(expected);
     },
   );
 
-  test('a changed config reruns only the stages that read the changed fields (named in the log); --fresh starts over', { timeout: 120_000 }, async () => {
+  test('a changed config reruns only the stages that read the changed fields (named in the log); --fresh starts over', { timeout: 180_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'train-default-resume-'));
     dirs.push(dir);
     const out = join(dir, 'b');
     await runTrainDefault({ config: SMOKE_CONFIG, out }, killAt([]));
-    // a DAgger setting: demos, tokenizer and base policy are reused, DAgger training and what follows rerun
-    const daggerChanged: TrainDefaultConfig = { ...SMOKE_CONFIG, dagger: { ...SMOKE_CONFIG.dagger, learningRate: 1e-3 } };
+    // a heads setting: demos, teacher, its selection and the tokenizer are reused, the heads and what follows rerun
+    const headsChanged: TrainDefaultConfig = { ...SMOKE_CONFIG, headsLearningRate: 3e-3 };
     const lines: string[] = [];
-    const r1 = await runTrainDefault({ config: daggerChanged, out, overwrite: true }, killAt(lines));
-    expect(lines[0]).toMatch(/with a changed config \(dagger\.learningRate: 0\.00025 -> 0\.001\); the stages that read these fields rerun/);
-    expect(r1.reused).toEqual(['demos', 'rfsq', 'policy']);
-    // the tokenizer: only the demos are reused
-    const rfsqChanged: TrainDefaultConfig = { ...daggerChanged, rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 3 } };
+    const r1 = await runTrainDefault({ config: headsChanged, out, overwrite: true }, killAt(lines));
+    expect(lines[0]).toMatch(/with a changed config \(headsLearningRate: 0\.001 -> 0\.003\); the stages that read these fields rerun/);
+    expect(r1.reused).toEqual(['demos', 'teacher', 'select', 'rfsq']);
+    // the tokenizer: demos, teacher and selection are reused
+    const rfsqChanged: TrainDefaultConfig = { ...headsChanged, rfsq: { ...SMOKE_CONFIG.rfsq, epochs: 3 } };
     const again: string[] = [];
     const r2 = await runTrainDefault({ config: rfsqChanged, out, overwrite: true }, killAt(again));
     expect(again[0]).toMatch(/\(rfsq\.epochs: 2 -> 3\)/);
-    expect(r2.reused).toEqual(['demos']);
+    expect(r2.reused).toEqual(['demos', 'teacher', 'select']);
     const fresh: string[] = [];
     await expect(runTrainDefault({ config: rfsqChanged, out, overwrite: true, fresh: true }, killAt(fresh, 'demos', 1))).rejects.toBeInstanceOf(Killed);
     expect(fresh[0]).toMatch(/^\[train-default\] --fresh: removed /);

@@ -28,7 +28,7 @@ async function smokeRun(): Promise<{
 describe('runTrainDefault (smoke config)', () => {
   test(
     'writes a bundle the engine loads and decodes with, with provenance, reproducibly',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       const a = await smokeRun();
       const m = a.manifest;
@@ -41,26 +41,29 @@ describe('runTrainDefault (smoke config)', () => {
         H: SMOKE_CONFIG.rfsq.latentDim,
         L: SMOKE_CONFIG.rfsq.layers,
         K: SMOKE_CONFIG.rfsq.levels,
-        F: SMOKE_CONFIG.heads.F,
+        F: SMOKE_CONFIG.teacher.F,
         k: SMOKE_CONFIG.heads.draftLayers,
       });
+      // the teacher's continuous head ships with the student
+      expect(m.continuous?.description).toMatch(/teacher/);
+      expect(Object.keys(m.files)).toContain('continuous.onnx');
       const p = m.provenance as {
         commit: string;
-        data: Record<string, unknown> & { demosSha256: string; samples: number };
+        data: Record<string, unknown> & { demosSha256: string; samples: number; headTargets: string };
         trainingSeconds: Record<string, number>;
-        finalLosses: { policy: { valLoss: number } };
+        teacher: { history: { trainL1: number }[]; selection: { epoch: number; episodes: number }[]; chosenEpoch: number };
       };
       expect(p.commit).toMatch(/^[0-9a-f]{40}$|^unknown/);
       expect(p.data.demosSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(p.data.samples).toBe(a.result.samples);
-      expect(Object.keys(p.trainingSeconds)).toEqual(['demos', 'rfsq', 'dataset', 'policy', 'dagger-1-rollouts', 'dagger-1-train', 'draft']);
-      // one DAgger round: every policy step of its one episode per task labelled, added to the demos' samples
-      const rounds = p.data['daggerRounds'] as { round: number; episodes: number; samples: number }[];
-      expect(rounds).toEqual([{ round: 1, episodes: SMOKE_CONFIG.tasks.length, successes: expect.any(Number), samples: expect.any(Number) }]);
-      expect(rounds[0]!.samples).toBeGreaterThan(0);
-      expect(p.data['daggerSamples']).toBe(rounds[0]!.samples);
-      expect(p.data['demoSamples']).toBe(a.result.samples - rounds[0]!.samples);
-      expect(Number.isFinite(p.finalLosses.policy.valLoss)).toBe(true);
+      expect(p.data.headTargets).toBe('teacher');
+      expect(Object.keys(p.trainingSeconds)).toEqual(['demos', 'dataset', 'teacher', 'select', 'rfsq', 'features', 'heads']);
+      expect(p.teacher.history.map((h) => h.epoch)).toEqual([1, 2]);
+      expect(p.teacher.history.every((h) => Number.isFinite(h.trainL1))).toBe(true);
+      // every selected snapshot (and the last epoch) ran closed loop on validation states
+      expect(p.teacher.selection.map((r) => r.epoch)).toEqual([1, 2]);
+      expect(p.teacher.selection.every((r) => r.episodes === SMOKE_CONFIG.tasks.length * SMOKE_CONFIG.teacher.select.trialsPerTask)).toBe(true);
+      expect([1, 2]).toContain(p.teacher.chosenEpoch);
       // the on-policy stage replaced the draft: rollouts recorded, one feature row per policy call
       const onPolicy = (m.provenance as { draftOnPolicy?: { episodes: number; samples: number; draftWidth: number } }).draftOnPolicy;
       expect(onPolicy).toMatchObject({ episodes: SMOKE_CONFIG.onPolicyDraft.episodesPerTask, draftWidth: SMOKE_CONFIG.onPolicyDraft.draftWidth });
@@ -80,6 +83,11 @@ describe('runTrainDefault (smoke config)', () => {
         expect(base.actions.length).toBe(8 * 7);
         expect(base.actions.every(Number.isFinite)).toBe(true);
         expect(rsd.tokens).toEqual(base.tokens);
+        // the teacher runs from the same bundle: backbone.onnx → continuous.onnx
+        expect(engine.hasContinuous).toBe(true);
+        const teacher = await engine.predictContinuous(obs);
+        expect(teacher.actions.length).toBe(8 * 7);
+        expect(Array.from(teacher.actions).every(Number.isFinite)).toBe(true);
       } finally {
         await engine.close();
       }

@@ -217,7 +217,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
             const r = await runTrainingRollouts(
               env,
               policy,
-              { tasks: cfg.tasks, episodesPerTask: cfg.teacher.select.trialsPerTask, seed: cfg.seed, maxSteps: 220, execution: cfg.execution },
+              { tasks: cfg.tasks, episodesPerTask: cfg.teacher.select.trialsPerTask, seed: cfg.seed, maxSteps: cfg.teacher.select.maxSteps, execution: cfg.execution },
               `teacher epoch ${epoch} (validation)`,
               (taskId, ok) => {
                 perTask.push(ok);
@@ -318,7 +318,8 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
             const m = /^\[heads\] (main|draft) epoch (\d+)\/\d+ (.*)$/.exec(line);
             if (m === null) return log(line);
             progress.unit(data.N, `${m[1]} ${m[3]}`);
-            interrupt('heads', Number(m[2]));
+            // units over both phases: main epochs 1..mainEpochs, then the draft's
+            interrupt('heads', Number(m[2]) + (m[1] === 'draft' ? cfg.mainEpochs : 0));
           },
           ...(stream.isTTY === true ? { progress: (line: string) => (line === '' ? undefined : stream.write(`\r\x1b[2K${line}`)) } : {}),
         },

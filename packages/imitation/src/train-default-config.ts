@@ -45,6 +45,8 @@ export interface TrainDefaultConfig {
       readonly epochs: readonly number[];
       /** Validation episodes per task for each snapshot. */
       readonly trialsPerTask: number;
+      /** Step limit of those episodes (the suite's 220). */
+      readonly maxSteps: number;
     };
   };
   /**
@@ -108,7 +110,7 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
     shift: 4,
     actionStdFloor: 0.05,
     workers: 2,
-    select: { epochs: [8], trialsPerTask: 10 },
+    select: { epochs: [8], trialsPerTask: 10, maxSteps: 220 },
   },
   heads: { draftLayers: 4, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 },
   headTargets: 'teacher',
@@ -148,7 +150,7 @@ export const SMOKE_CONFIG: TrainDefaultConfig = {
     batchSize: 32,
     warmupSteps: 2,
     shift: 2,
-    select: { epochs: [1], trialsPerTask: 1 },
+    select: { epochs: [1], trialsPerTask: 1, maxSteps: 12 },
   },
   heads: { draftLayers: 2, mainWidth: 16, mainDepth: 1, draftWidth: 8, draftDepth: 1 },
   mainEpochs: 1,
@@ -174,6 +176,7 @@ export function checkTrainDefaultConfig(c: TrainDefaultConfig): void {
   int(t.warmupSteps, 'teacher.warmupSteps', 0);
   int(t.shift, 'teacher.shift', 0);
   int(t.select.trialsPerTask, 'teacher.select.trialsPerTask', 1);
+  int(t.select.maxSteps, 'teacher.select.maxSteps', 1);
   t.select.epochs.forEach((e, i) => {
     int(e, `teacher.select.epochs[${i}]`, 1);
     if (e > t.epochs) throw new RangeError(`config.teacher.select.epochs[${i}] (${e}) is past teacher.epochs (${t.epochs})`);

@@ -42,6 +42,9 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --bundle <dir>          model bundle (default: the shipped models/embedded_spatial)
   --mode <m>              both (= baseline,rsd; default) | all (= baseline,rsd,jacobi) | a list, e.g. baseline,jacobi
                           (jacobi: Jacobi verification without a draft; default baseline,jacobi for a bundle without draft.onnx)
+                          continuous: the bundle's teacher head (continuous.onnx, no tokens) on the same states,
+                          only when listed, e.g. baseline,rsd,continuous (what tokenization costs; a bundle
+                          without continuous.onnx is refused)
   --acceptance <rule>     exact (default) | relaxed:<t>[,<t1>...] | sample:<T>:<seed>
   --draft-layers <k>      draft layers per proposal (default: the bundle's k)
   --trials <n>            episodes per task, initial states 0..n-1 (default 50)

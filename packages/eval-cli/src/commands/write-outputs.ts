@@ -14,6 +14,8 @@ export interface RunOutputs {
   readonly baseline: ModeResults | null;
   readonly rsd: ModeResults | null;
   readonly jacobi: ModeResults | null;
+  /** The teacher's continuous head (`--mode …,continuous`); absent or null when it did not run. */
+  readonly continuous?: ModeResults | null;
   readonly comparison: PerformanceComparison;
 }
 
@@ -30,17 +32,19 @@ export function writeOutputs(outDir: string, run: RunManifest, records: readonly
   const baseline = id.modes.includes('baseline') ? buildModeResults('baseline', records, ctx) : null;
   const rsd = id.modes.includes('rsd') ? buildModeResults('rsd', records, ctx) : null;
   const jacobi = id.modes.includes('jacobi') ? buildModeResults('jacobi', records, ctx) : null;
-  const comparison = buildPerformanceComparison({ baseline, rsd, jacobi }, records, ctx);
+  const continuous = id.modes.includes('continuous') ? buildModeResults('continuous', records, ctx) : null;
+  const comparison = buildPerformanceComparison({ baseline, rsd, jacobi, continuous }, records, ctx);
   if (baseline !== null) writeJsonAtomic(join(outDir, 'results_baseline.json'), baseline);
   if (rsd !== null) writeJsonAtomic(join(outDir, 'results_rsd.json'), rsd);
   if (jacobi !== null) writeJsonAtomic(join(outDir, 'results_jacobi.json'), jacobi);
+  if (continuous !== null) writeJsonAtomic(join(outDir, 'results_continuous.json'), continuous);
   writeJsonAtomic(join(outDir, 'performance_comparison.json'), comparison);
   const readVideo = (name: string) => {
     const file = join(outDir, 'videos', name);
     return existsSync(file) ? readFileSync(file) : undefined;
   };
-  const input: ReportInput = { identity: id, env: run.env, bundleDir: run.bundleDir, bundleName: run.bundleName, startedAt: run.startedAt, notes: run.notes ?? [], baseline, rsd, jacobi, comparison, records, readVideo };
+  const input: ReportInput = { identity: id, env: run.env, bundleDir: run.bundleDir, bundleName: run.bundleName, startedAt: run.startedAt, notes: run.notes ?? [], baseline, rsd, jacobi, continuous, comparison, records, readVideo };
   writeFileAtomic(join(outDir, 'report.md'), reportMarkdown(input));
   writeFileAtomic(join(outDir, 'report.html'), reportHtml(input));
-  return { baseline, rsd, jacobi, comparison };
+  return { baseline, rsd, jacobi, continuous, comparison };
 }

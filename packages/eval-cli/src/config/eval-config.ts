@@ -1,13 +1,17 @@
 import type { EnvSpec } from '../env/env-spec.ts';
 
 /**
- * Which decoder(s) an evaluation runs: `baseline` (main head alone, L passes), `rsd` (draft +
- * Jacobi verification) and `jacobi` (Jacobi verification without a draft).
+ * Which policy an evaluation runs: the token decoders `baseline` (main head alone, L passes),
+ * `rsd` (draft + Jacobi verification) and `jacobi` (Jacobi verification without a draft), and
+ * `continuous`: the bundle's teacher head (`continuous.onnx`, no tokens), for what tokenization costs.
  */
-export type EvalMode = 'baseline' | 'rsd' | 'jacobi';
+export type EvalMode = 'baseline' | 'rsd' | 'jacobi' | 'continuous';
 
 /** Every mode, in the order reports list them. */
-export const EVAL_MODES: readonly EvalMode[] = ['baseline', 'rsd', 'jacobi'];
+export const EVAL_MODES: readonly EvalMode[] = ['baseline', 'rsd', 'jacobi', 'continuous'];
+
+/** The modes that decode action tokens (their token streams can be compared). */
+export const TOKEN_MODES: readonly EvalMode[] = ['baseline', 'rsd', 'jacobi'];
 
 /**
  * Everything that determines the episodes' outcomes. Two runs with equal configs produce the

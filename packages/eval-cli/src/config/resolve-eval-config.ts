@@ -67,10 +67,13 @@ function int(text: string | undefined, flag: string, min: number, max = Number.M
   return v;
 }
 
-/** `both` = baseline,rsd; `all` = baseline,rsd,jacobi; else a comma-separated list of modes (report order). */
+/**
+ * `both` = baseline,rsd; `all` = baseline,rsd,jacobi (the token modes); else a comma-separated list
+ * of modes (report order), e.g. baseline,rsd,continuous. `continuous` is only run when named.
+ */
 function modesOf(text: string): EvalMode[] {
   if (text === 'both') return ['baseline', 'rsd'];
-  if (text === 'all') return [...EVAL_MODES];
+  if (text === 'all') return ['baseline', 'rsd', 'jacobi'];
   const listed = text.split(',').map((s) => s.trim());
   for (const m of listed) {
     if (!(EVAL_MODES as readonly string[]).includes(m)) throw bad('mode', `expected both, all, or a comma-separated list of ${EVAL_MODES.join(', ')}; got "${text}"`);
@@ -140,6 +143,9 @@ export function resolveEvalConfig(flags: EvalFlags, ctx: ResolveContext): { conf
   const modes = modesOf(modeText ?? (bundle.manifest.dims.k > 0 ? 'both' : 'baseline,jacobi'));
   if (modes.includes('rsd') && bundle.manifest.dims.k === 0) {
     throw bad('mode', `${bundleDir} has no draft.onnx (manifest.json dims.k = 0), so rsd cannot run; use --mode baseline,jacobi`);
+  }
+  if (modes.includes('continuous') && bundle.manifest.continuous === undefined) {
+    throw bad('mode', `continuous runs the teacher's continuous head, but bundle ${bundleDir} has no continuous.onnx (manifest.json has no "continuous" block); drop continuous from --mode, or use a bundle that ships it`);
   }
   const tol = parsedAcceptance.kind === 'relaxed' ? parsedAcceptance.tolerance : undefined;
   if (typeof tol === 'object' && tol.length !== bundle.manifest.dims.L) {

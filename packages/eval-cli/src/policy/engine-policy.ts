@@ -1,5 +1,5 @@
 import { isExternalBackbone } from '@rsd/heads';
-import type { Acceptance, DecodeResult, RsdEngine } from '@rsd/rsd-engine';
+import { LayerChecks, type Acceptance, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
 import { EvalError } from '../errors/eval-error.ts';
 import { proprioVector } from './observation-input.ts';
 import { resizeRgb } from './resize-rgb.ts';
@@ -7,16 +7,20 @@ import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
 
 /**
  * What the policy uses of an engine (a wrapper, e.g. one that records features, can stand in);
- * `predictFromFeatures` is needed for a bundle with an external backbone.
+ * `predictFromFeatures` is needed for a bundle with an external backbone, `predictContinuous` and
+ * `hasContinuous` for the `continuous` mode (the bundle's teacher head).
  */
-export type PolicyEngine = Pick<RsdEngine, 'manifest' | 'predict' | 'resetStatistics' | 'close'> & Partial<Pick<RsdEngine, 'predictFromFeatures'>>;
+export type PolicyEngine = Pick<RsdEngine, 'manifest' | 'predict' | 'resetStatistics' | 'close'> &
+  Partial<Pick<RsdEngine, 'predictFromFeatures' | 'predictContinuous' | 'hasContinuous'>>;
 
 /**
  * The policy of an RSD engine: the agent-view image (which must already have the backbone's
  * input size: environments are created with the bundle's camera size, nothing is resized), the
  * instruction and the proprio fields the bundle lists → one chunk decoded in `baseline`, `rsd` or
  * `jacobi` mode. Under `sample` acceptance each call's seed comes from the request, so a chunk depends on
- * (episode, mode, call) only, never on which episodes the engine decoded before.
+ * (episode, mode, call) only, never on which episodes the engine decoded before. `continuous` mode
+ * runs the bundle's teacher head instead (backbone → `continuous.onnx` → actions): no tokens (an
+ * empty `tokens`), zero decoding statistics, and the head's time as the `decodeMs` stage.
  */
 export class EnginePolicy implements Policy {
   readonly #engine: PolicyEngine;
@@ -38,6 +42,7 @@ export class EnginePolicy implements Policy {
 
   async act(request: PolicyRequest): Promise<PolicyChunk> {
     if (this.#closed) throw new EvalError('POLICY_FAILED', 'the policy is closed');
+    if (request.mode === 'continuous') return this.#actContinuous(request);
     const m = this.#engine.manifest;
     const { C, A, H, L } = m.dims;
     const acceptance: Acceptance = this.#acceptance.kind === 'sample' ? { ...this.#acceptance, seed: request.seed } : this.#acceptance;
@@ -58,26 +63,11 @@ export class EnginePolicy implements Policy {
       r = await this.#engine.predictFromFeatures(features, 1, options);
       featuresMs = request.observation.featuresMs ?? 0;
     } else {
-      const rendered = request.observation.agentviewRgb;
-      const image = this.#resizeImages ? resizeRgb(rendered, backbone.image.width, backbone.image.height) : rendered;
-      if (image.width !== backbone.image.width || image.height !== backbone.image.height) {
-        throw new EvalError(
-          'POLICY_FAILED',
-          `the environment renders ${image.width}x${image.height} images but the bundle's backbone takes ${backbone.image.width}x${backbone.image.height} (manifest.json backbone.image)`,
-          { subject: 'backbone.image' },
-        );
-      }
-      const proprio = proprioVector(request.observation, m);
-      r = await this.#engine.predict({ images: [image], instructions: [request.instruction], ...(proprio === undefined ? {} : { proprio: [proprio] }) }, options);
+      r = await this.#engine.predict(this.#observations(request), options);
     }
-    if (r.actions.length !== C * A) {
-      throw new EvalError('POLICY_FAILED', `engine returned ${r.actions.length} action values, expected C×A = ${C * A}`, { subject: 'actions' });
-    }
+    checkActions(r.actions, C * A);
     if (r.tokens.length !== C * H * L) {
       throw new EvalError('POLICY_FAILED', `engine returned ${r.tokens.length} tokens, expected C×H×L = ${C * H * L}`, { subject: 'tokens' });
-    }
-    for (let i = 0; i < r.actions.length; i++) {
-      if (!Number.isFinite(r.actions[i]!)) throw new EvalError('POLICY_FAILED', `engine returned a non-finite action value at index ${i}`, { subject: 'actions' });
     }
     const s = r.stats;
     return {
@@ -109,9 +99,63 @@ export class EnginePolicy implements Policy {
     };
   }
 
+  /** The backbone's input of one request: the agent view (resized with `resizeImages`), instruction, proprio. */
+  #observations(request: PolicyRequest): Observations {
+    const m = this.#engine.manifest;
+    const backbone = m.backbone;
+    if (isExternalBackbone(backbone)) throw new EvalError('POLICY_FAILED', `bundle "${m.name}" has an external backbone: its features come with the observation`, { subject: 'features' });
+    const rendered = request.observation.agentviewRgb;
+    const image = this.#resizeImages ? resizeRgb(rendered, backbone.image.width, backbone.image.height) : rendered;
+    if (image.width !== backbone.image.width || image.height !== backbone.image.height) {
+      throw new EvalError(
+        'POLICY_FAILED',
+        `the environment renders ${image.width}x${image.height} images but the bundle's backbone takes ${backbone.image.width}x${backbone.image.height} (manifest.json backbone.image)`,
+        { subject: 'backbone.image' },
+      );
+    }
+    const proprio = proprioVector(request.observation, m);
+    return { images: [image], instructions: [request.instruction], ...(proprio === undefined ? {} : { proprio: [proprio] }) };
+  }
+
   /**
-   * One untimed call per mode on a blank image, so the first episode's latency does not carry
-   * session warm-up (allocations, kernel selection). Statistics of the engine are reset after.
+   * `continuous` mode: the teacher head on the backbone's features. No tokens are decoded, so the
+   * chunk's `tokens` is empty and every decoding statistic is zero (no draft, no main pass); the
+   * stages are the backbone, the continuous head (reported as `decodeMs`) and the engine total.
+   */
+  async #actContinuous(request: PolicyRequest): Promise<PolicyChunk> {
+    const m = this.#engine.manifest;
+    const { C, A, L } = m.dims;
+    if (this.#engine.hasContinuous !== true || this.#engine.predictContinuous === undefined) {
+      throw new EvalError('POLICY_FAILED', `continuous mode needs the teacher's continuous head, but bundle "${m.name}" ships no continuous.onnx (manifest.json has no "continuous" block)`, { subject: 'continuous.onnx' });
+    }
+    const r = await this.#engine.predictContinuous(this.#observations(request));
+    checkActions(r.actions, C * A);
+    const none = new LayerChecks(L);
+    return {
+      actions: r.actions,
+      chunk: C,
+      actionDim: A,
+      tokens: new Int32Array(0),
+      stats: {
+        proposedLayers: 0,
+        acceptedLayers: 0,
+        fullyAccepted: 0,
+        partiallyAccepted: 0,
+        rejected: 0,
+        mainPasses: 0,
+        draftPasses: 0,
+        layersDecidedPerPass: [],
+        maxPositionRejections: 0,
+        layerChecks: { draft: none.draft, main: none.main },
+        timings: { backboneMs: r.timings.backboneMs, draftMs: 0, verifyMs: 0, autoregressiveMs: 0, decodeMs: r.timings.headMs, totalMs: r.timings.totalMs },
+      },
+    };
+  }
+
+  /**
+   * One untimed call per mode on a blank image (the continuous head too when the bundle ships it),
+   * so the first episode's latency does not carry session warm-up (allocations, kernel selection).
+   * Statistics of the engine are reset after.
    */
   async warmUp(): Promise<void> {
     const m = this.#engine.manifest;
@@ -127,6 +171,11 @@ export class EnginePolicy implements Policy {
       const proprio = b.proprio === undefined ? {} : { proprio: [new Float32Array(b.proprio.size)] };
       await this.#engine.predict({ images, instructions: ['warm up'], ...proprio }, options);
     }
+    if (this.#engine.hasContinuous === true && this.#engine.predictContinuous !== undefined && !isExternalBackbone(b)) {
+      const { width, height } = b.image;
+      const proprio = b.proprio === undefined ? {} : { proprio: [new Float32Array(b.proprio.size)] };
+      await this.#engine.predictContinuous({ images: [{ width, height, data: new Uint8Array(width * height * 3) }], instructions: ['warm up'], ...proprio });
+    }
     this.#engine.resetStatistics();
   }
 
@@ -134,5 +183,15 @@ export class EnginePolicy implements Policy {
     if (this.#closed) return;
     this.#closed = true;
     await this.#engine.close();
+  }
+}
+
+/** The engine's chunk must hold C×A finite values. */
+function checkActions(actions: Float32Array, n: number): void {
+  if (actions.length !== n) {
+    throw new EvalError('POLICY_FAILED', `engine returned ${actions.length} action values, expected C×A = ${n}`, { subject: 'actions' });
+  }
+  for (let i = 0; i < actions.length; i++) {
+    if (!Number.isFinite(actions[i]!)) throw new EvalError('POLICY_FAILED', `engine returned a non-finite action value at index ${i}`, { subject: 'actions' });
   }
 }

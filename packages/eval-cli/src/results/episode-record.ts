@@ -1,4 +1,4 @@
-import type { EvalMode } from '../config/eval-config.ts';
+import { EVAL_MODES, type EvalMode } from '../config/eval-config.ts';
 
 /** Decoding statistics of one episode, summed over its policy calls. */
 export interface EpisodeAcceptance {
@@ -68,7 +68,7 @@ export interface EpisodeRecord {
   readonly inference_ms: readonly number[];
   readonly acceptance: EpisodeAcceptance;
   readonly stage_ms: EpisodeStageMs;
-  /** sha256 of every call's tokens (int32 [C, H, L], little-endian) in order. */
+  /** sha256 of every call's tokens (int32 [C, H, L], little-endian) in order (`continuous`: no tokens, the sha256 of nothing). */
   readonly tokens_sha256: string;
   /** sha256 of every executed action (float64 [7]) in order. */
   readonly actions_sha256: string;
@@ -80,13 +80,13 @@ export interface EpisodeRecord {
   readonly error_code?: string;
 }
 
-const MODES = new Set(['baseline', 'rsd', 'jacobi']);
+const MODES: ReadonlySet<string> = new Set<string>(EVAL_MODES);
 
 /** Checks a parsed JSONL line; returns a description of the first problem or undefined. */
 export function episodeRecordProblem(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null) return 'not an object';
   const r = v as Record<string, unknown>;
-  if (!MODES.has(r.mode as string)) return 'field "mode" must be baseline, rsd or jacobi';
+  if (!MODES.has(r.mode as string)) return `field "mode" must be one of ${EVAL_MODES.join(', ')}`;
   for (const f of ['task_id', 'trial', 'seed', 'steps', 'episode_ms']) {
     if (typeof r[f] !== 'number' || !Number.isFinite(r[f])) return `field "${f}" must be a number`;
   }

@@ -16,7 +16,7 @@ export interface TaskResult {
   readonly success_rate_ci95: readonly [number, number];
 }
 
-/** RSD acceptance statistics (SPEC §2). Zero in baseline mode (no draft). */
+/** RSD acceptance statistics (SPEC §2). Zero in baseline and continuous mode (no draft, nothing proposed). */
 export interface RsdStats {
   /** Fully accepted draft layers / proposed draft layers. */
   readonly draft_acceptance_rate: number;
@@ -42,15 +42,15 @@ export interface ModeResults {
   readonly total_errors: number;
   readonly success_rate_ci95: readonly [number, number];
   readonly inference_time_ms: LatencySummary | null;
-  /** Mean wall time of each engine stage per call, ms. */
+  /** Mean wall time of each engine stage per call, ms (`continuous`: `decode` is the continuous head, draft/verify/autoregressive 0). */
   readonly stage_ms_mean: EpisodeStageMs | null;
   /** acceptance_by_layer[l] = fraction of calls whose draft layer l was accepted. */
   readonly acceptance_by_layer: readonly number[];
   readonly policy_calls: number;
   readonly acceptance: string;
-  /** `baseline`, `rsd` or `jacobi`. */
+  /** `baseline`, `rsd`, `jacobi`, or `continuous` (the teacher head: no tokens decoded). */
   readonly decoding_mode: EvalMode;
-  /** Main passes per call (histogram), layers decided per pass, acceptance by layer and source; null without calls. */
+  /** Main passes per call (histogram), layers decided per pass, acceptance by layer and source; null without calls and for `continuous`. */
   readonly decoding_stats: DecodingStats | null;
 }
 
@@ -94,7 +94,7 @@ export function buildModeResults(
   const ci = wilsonInterval(successes, ok.length);
   return {
     task_suite: ctx.suite,
-    use_speculative_decoding: mode !== 'baseline',
+    use_speculative_decoding: mode === 'rsd' || mode === 'jacobi',
     total_episodes: ok.length,
     total_successes: successes,
     final_success_rate: ok.length === 0 ? null : successes / ok.length,
@@ -115,8 +115,9 @@ export function buildModeResults(
         : { backbone: stage('backbone'), draft: stage('draft'), verify: stage('verify'), autoregressive: stage('autoregressive'), decode: stage('decode'), total: stage('total'), ...(withFeatures ? { features: stage('features') } : {}) },
     acceptance_by_layer: byLayer,
     policy_calls: calls,
-    acceptance: mode === 'baseline' ? 'none' : ctx.acceptance,
+    acceptance: mode === 'baseline' || mode === 'continuous' ? 'none' : ctx.acceptance,
     decoding_mode: mode,
-    decoding_stats: buildDecodingStats(ok),
+    // the continuous head decodes no tokens: no passes or acceptance to describe
+    decoding_stats: mode === 'continuous' ? null : buildDecodingStats(ok),
   };
 }

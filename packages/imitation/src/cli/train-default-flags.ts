@@ -124,6 +124,7 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
       select: {
         epochs: selectEpochs ?? base.teacher.select.epochs.filter((e) => e <= teacherEpochs),
         trialsPerTask: int('select-trials', parsed['select-trials'], 1) ?? base.teacher.select.trialsPerTask,
+        maxSteps: base.teacher.select.maxSteps,
       },
     },
     headTargets: targets ?? base.headTargets,

@@ -1,0 +1,3 @@
+import { rsdProject } from '../../vitest.shared.ts';
+
+export default rsdProject('policy-server');
