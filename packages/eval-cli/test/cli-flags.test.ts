@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEvalFlags } from '../src/cli/eval-flags.ts';
 import { runEval } from '../src/commands/run-eval.ts';
-import { collectProgress, runCli, tempDir } from './fixtures.ts';
+import { collectProgress, runCli, tempDir, tinyBundle } from './fixtures.ts';
 
 const root = tempDir('flags');
 
@@ -26,6 +26,15 @@ describe('rsd-eval eval: bad flags stop before any work', () => {
     await expect(p).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
     expect(existsSync(out)).toBe(false);
   });
+
+  it('--mode …,continuous with a bundle that ships no continuous.onnx → exit 2 naming the bundle and the file, no output folder', async () => {
+    const bundle = await tinyBundle(root);
+    const out = join(root, 'no-continuous');
+    const r = await runCli(['--mode', 'baseline,rsd,continuous', '--bundle', bundle, '--trials', '1', '--tasks', '0', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error [INVALID_FLAG]: --mode: continuous runs the teacher's continuous head, but bundle ${bundle} has no continuous.onnx`);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 
   it('an unknown option is refused by name', () => {
     expect(() => parseEvalFlags(['--trails', '3'])).toThrow(/Unknown option '--trails'/);

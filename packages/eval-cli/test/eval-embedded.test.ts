@@ -133,6 +133,42 @@ describe('eval on embedded_spatial', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<th>jacobi</th>');
   });
 
+  it('--mode baseline,rsd,continuous: the teacher head runs on the same states and seeds; results, comparison and reports show what tokenization costs', async () => {
+    const withHead = await tinyBundle(root, { continuous: true });
+    const out = join(root, 'continuous');
+    const r = await runEval({ trials: '1', tasks: '0', maxSteps: '16', mode: 'baseline,rsd,continuous', bundle: withHead, out, workers: '1', video: 'none' }, { progress: collectProgress() });
+    expect(r).toMatchObject({ ran: 3, errors: 0 });
+    expect(r.continuous).toMatchObject({ decoding_mode: 'continuous', use_speculative_decoding: false, acceptance: 'none', decoding_stats: null, total_episodes: 1 });
+    const log = readEpisodeLog(join(out, 'episodes.jsonl'));
+    const byMode = Object.fromEntries(log.map((e) => [e.mode, e]));
+    expect(Object.keys(byMode).sort()).toEqual(['baseline', 'continuous', 'rsd']);
+    const c = byMode.continuous!;
+    expect(c).toMatchObject({ status: 'ok', steps: 16, seed: byMode.baseline!.seed, trial: 0, task_id: 0 });
+    expect(c.inference_ms).toHaveLength(2);
+    // no tokens: the hash of the empty stream; no draft or main passes; the head is the decode stage
+    expect(c.tokens_sha256).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(c.acceptance).toMatchObject({ proposed_layers: 0, main_passes: 0, draft_passes: 0 });
+    expect(c.stage_ms).toMatchObject({ draft: 0, verify: 0, autoregressive: 0 });
+    expect(c.stage_ms.decode).toBeGreaterThan(0);
+    expect(c.actions_sha256).not.toBe(byMode.baseline!.actions_sha256);
+    const res = JSON.parse(readFileSync(join(out, 'results_continuous.json'), 'utf8'));
+    expect(res).toMatchObject({ task_suite: 'embedded_spatial', use_speculative_decoding: false, total_episodes: 1, final_success_rate: expect.any(Number), rsd_stats: { draft_acceptance_rate: 0, mean_accepted_layers: 0 }, decoding_mode: 'continuous' });
+    expect(res.task_results).toHaveLength(1);
+    const cmp = JSON.parse(readFileSync(join(out, 'performance_comparison.json'), 'utf8'));
+    // rsd vs baseline is untouched by the third mode; continuous is paired with baseline, tokens not compared
+    expect(cmp.paired).toMatchObject({ episodes: 1, identical_tokens: 1 });
+    expect(cmp.continuous_vs_baseline.paired.episodes).toBe(1);
+    expect(cmp.continuous_vs_baseline).toMatchObject({ success_cost: expect.any(Number), mcnemar_p: expect.any(Number), speedup: expect.any(Number) });
+    expect(cmp.continuous_vs_baseline.paired).not.toHaveProperty('identical_tokens');
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/^\| continuous \| /m);
+    expect(md).toContain('| task | instruction | baseline | rsd | continuous |');
+    expect(md).toContain('Tokenization cost (continuous head vs token baseline, paired on 1 episode of the same task and trial');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<th>continuous</th>');
+    expect(html).toContain('<p class="tokenization">');
+  }, 180_000);
+
   it('refuses to resume with a flag that changes the outcome, naming the field', async () => {
     await expect(runEval({ resume: join(root, 'both'), seed: '8' }, { progress: collectProgress() })).rejects.toThrow(/field "seed"/);
     await expect(runEval({ ...flagsOf(base), bundle, out: join(root, 'both') }, { progress: collectProgress() })).rejects.toThrow(/--resume/);

@@ -35,25 +35,43 @@ function serverChildren(): number[] {
     .map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 
-describe('eval through the Python bridge', () => {
-  it('a bridge killed mid-run: that episode is an error with the reason, the rest completes', async () => {
-    const out = join(root, 'killed-bridge');
-    let killed = 0;
-    const progress = {
-      isTTY: false as const,
-      write(line: string) {
-        // after the first finished episode, kill the server the next episode is running on
-        if (killed === 0 && /^\[(baseline|rsd) /.test(line)) {
-          const pids = serverChildren();
-          if (pids.length > 0) {
-            process.kill(pids[0]!, 'SIGKILL');
-            killed = pids[0]!;
-          }
+/** A progress sink that, after the first finished episode, kills the server the next episode runs on. */
+function killerProgress() {
+  const state = { killed: 0, isTTY: false as const, text: '' };
+  return Object.assign(state, {
+    write(line: string) {
+      state.text += line;
+      if (state.killed === 0 && /^\[(baseline|rsd) /.test(line)) {
+        const pids = serverChildren();
+        if (pids.length > 0) {
+          process.kill(pids[0]!, 'SIGKILL');
+          state.killed = pids[0]!;
         }
-      },
-    };
-    const r = await runEval({ suite: 'libero_spatial', env: 'python', bundle, out, trials: '3', tasks: '0', maxSteps: '40', workers: '1' }, { progress });
-    expect(killed).toBeGreaterThan(0);
+      }
+    },
+  });
+}
+
+describe('eval through the Python bridge', () => {
+  it('a bridge killed mid-run: the episode runs again from its start on a fresh server, no error', async () => {
+    const out = join(root, 'killed-bridge-retried');
+    const progress = killerProgress();
+    const r = await runEval({ suite: 'libero_spatial', env: 'python', bundle, out, trials: '2', tasks: '0', maxSteps: '24', workers: '1', video: 'none' }, { progress });
+    expect(progress.killed).toBeGreaterThan(0);
+    expect(r.errors).toBe(0);
+    const records = readEpisodeLog(join(out, 'episodes.jsonl'));
+    expect(records).toHaveLength(4);
+    const retried = records.filter((x) => (x.attempts ?? 1) > 1);
+    expect(retried).toHaveLength(1);
+    expect(retried[0]!.retried![0]!).toMatchObject({ error_code: 'SERVER_DIED' });
+    expect(progress.text).toMatch(/attempt 1 of 3 failed \(SERVER_DIED: .*\); running it again from its start/);
+  }, 120_000);
+
+  it('with --attempts 1, a bridge killed mid-run: that episode is an error with the reason, the rest completes', async () => {
+    const out = join(root, 'killed-bridge');
+    const progress = killerProgress();
+    const r = await runEval({ suite: 'libero_spatial', env: 'python', bundle, out, trials: '3', tasks: '0', maxSteps: '40', workers: '1', attempts: '1' }, { progress });
+    expect(progress.killed).toBeGreaterThan(0);
     const records = readEpisodeLog(join(out, 'episodes.jsonl'));
     expect(records).toHaveLength(6);
     const errors = records.filter((x) => x.status === 'error');

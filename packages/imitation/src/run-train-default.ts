@@ -315,7 +315,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
           tf,
           backend,
           log: (line) => {
-            const m = /^\[heads\] (main|draft) epoch (\d+)\/\d+ (.*)$/.exec(line);
+            const m = /^\[heads\] (main|draft)\s+epoch (\d+)\/\d+ (.*)$/.exec(line);
             if (m === null) return log(line);
             progress.unit(data.N, `${m[1]} ${m[3]}`);
             // units over both phases: main epochs 1..mainEpochs, then the draft's

@@ -22,6 +22,8 @@ export interface EvalFlags {
   readonly features?: string;
   readonly featuresConfig?: string;
   readonly workers?: string;
+  readonly attempts?: string;
+  readonly serverWait?: string;
   readonly out?: string;
   readonly resume?: string;
   readonly video?: string;
@@ -67,6 +69,11 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
                           each observation; TCP servers are started with it themselves
   --features-config <c>   the module's setup config: a JSON file or inline JSON (with --features)
   --workers <n>           worker threads, each with its own env and engine (default: cores)
+  --attempts <n>          runs per episode at most when its LIBERO server fails (connection lost,
+                          server gone, reply timeout): the episode runs again from its start on a
+                          live server; errors of the policy or the environment stay final (default 3)
+  --server-wait <s>       TCP: with no LIBERO server answering, wait this long for one to come back
+                          before the run stops (finished episodes kept; --resume) (default 60)
   --threads <n>           ONNX Runtime intra-op threads per worker (default 1)
   --out <dir>             output folder (default results/<suite>-<timestamp>)
   --resume <dir>          continue a run: finished episodes are kept, the rest is run
@@ -76,7 +83,9 @@ episodes.jsonl, results_<mode>.json, performance_comparison.json, report.md, rep
   --json                  print the final summary as JSON on stdout
   -h, --help              this text
 
-Exit codes: 0 done, 2 bad flags / missing bundle / resume mismatch, 1 other failure.`;
+Exit codes: 0 done, 1 other failure, 2 bad flags / missing bundle / resume mismatch, 3 some
+episodes ended in error, 4 setup fault of the environment (no server answers at start, token,
+protocol, LIBERO), 5 every LIBERO server went down mid-run (finished episodes kept: --resume).`;
 
 /** Parses the `eval` command's arguments. Unknown flags and stray positionals are INVALID_FLAG. */
 export function parseEvalFlags(argv: readonly string[]): EvalFlags {
@@ -105,6 +114,8 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
         features: { type: 'string' },
         'features-config': { type: 'string' },
         workers: { type: 'string' },
+        attempts: { type: 'string' },
+        'server-wait': { type: 'string' },
         threads: { type: 'string' },
         out: { type: 'string' },
         resume: { type: 'string' },
@@ -126,6 +137,7 @@ export function parseEvalFlags(argv: readonly string[]): EvalFlags {
     'init-states': 'initStates',
     'render-size': 'renderSize',
     'features-config': 'featuresConfig',
+    'server-wait': 'serverWait',
   };
   for (const [key, value] of Object.entries(v)) {
     if (value !== undefined) out[rename[key] ?? key] = value as string | boolean;

@@ -49,10 +49,14 @@ async function main(argv: string[]): Promise<number> {
   return result.errors > 0 ? 3 : 0;
 }
 
-/** Exit codes: 0 ok, 1 internal error, 2 bad flags or bundle, 3 some episodes ended in error, 4 setup fault of the environment. */
+/**
+ * Exit codes: 0 ok, 1 internal error, 2 bad flags or bundle, 3 some episodes ended in error, 4 setup
+ * fault of the environment, 5 every LIBERO server went down mid-run (finished episodes kept: --resume).
+ */
 function exitCodeOf(code: string): number {
   if (code === 'INVALID_FLAG' || code === 'MISSING_BUNDLE' || code === 'RESUME_MISMATCH') return 2;
   if (code === 'SETUP_FAILED') return 4;
+  if (code === 'SERVERS_DOWN') return 5;
   return 1;
 }
 

@@ -27,9 +27,13 @@ describe('evalSummary', () => {
       jacobi_success_rate: null,
       jacobi_ms: null,
       jacobi_speedup: null,
+      continuous_success_rate: null,
+      continuous_ms: null,
+      tokenization_cost: null,
     });
     expect(formatEvalSummary(s)).toContain('speedup 2.00x');
     expect(formatEvalSummary(s)).not.toContain('jacobi');
+    expect(formatEvalSummary(s)).not.toContain('continuous');
   });
 
   it('uses null for a mode that did not run', () => {
@@ -47,5 +51,14 @@ describe('evalSummary', () => {
     expect(c.rsd_vs_jacobi?.speedup).toBe(0.5);
     expect(c.jacobi_vs_baseline?.paired).toMatchObject({ episodes: 1, both_success: 1 });
     expect(formatEvalSummary(s)).toContain('jacobi (no draft): success 100.0%, speedup 4.00x');
+  });
+
+  it('adds the continuous head, when it ran, with the tokenization cost (continuous − baseline, paired)', () => {
+    const recs = [...records, fakeRecord({ mode: 'continuous', inference_ms: [1], success: false, tokens_sha256: '' })];
+    const continuous = buildModeResults('continuous', recs, ctx);
+    const c = buildPerformanceComparison({ baseline, rsd, jacobi: null, continuous }, recs, ctx);
+    const s = evalSummary({ baseline, rsd, jacobi: null, continuous, comparison: c, outDir: '/r', ran: 3, skipped: 0, errors: 0 });
+    expect(s).toMatchObject({ continuous_success_rate: 0, continuous_ms: 1, tokenization_cost: -1, speedup: 2 });
+    expect(formatEvalSummary(s)).toContain('continuous (teacher head, no tokens): success 0.0%; tokenization cost -100.0 pp');
   });
 });

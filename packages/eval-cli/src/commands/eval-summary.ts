@@ -16,6 +16,11 @@ export interface EvalSummary {
   readonly jacobi_ms: number | null;
   /** Baseline / Jacobi mean inference time. */
   readonly jacobi_speedup: number | null;
+  /** The teacher's continuous head (`--mode …,continuous`). */
+  readonly continuous_success_rate: number | null;
+  readonly continuous_ms: number | null;
+  /** Continuous − baseline success rate over their paired episodes (> 0: tokenization loses success). */
+  readonly tokenization_cost: number | null;
 }
 
 export function evalSummary(result: EvalResult): EvalSummary {
@@ -33,6 +38,9 @@ export function evalSummary(result: EvalResult): EvalSummary {
     jacobi_success_rate: result.jacobi?.final_success_rate ?? null,
     jacobi_ms: result.jacobi?.inference_time_ms?.mean ?? null,
     jacobi_speedup: result.comparison.jacobi_vs_baseline?.speedup ?? null,
+    continuous_success_rate: result.continuous?.final_success_rate ?? null,
+    continuous_ms: result.continuous?.inference_time_ms?.mean ?? null,
+    tokenization_cost: result.comparison.continuous_vs_baseline?.success_cost ?? null,
   };
 }
 
@@ -46,6 +54,9 @@ export function formatEvalSummary(s: EvalSummary): string {
     (s.jacobi_success_rate === null && s.jacobi_ms === null
       ? ''
       : `jacobi (no draft): success ${pct(s.jacobi_success_rate)}, speedup ${s.jacobi_speedup === null ? '–' : `${s.jacobi_speedup.toFixed(2)}x`}\n`) +
+    (s.continuous_success_rate === null && s.continuous_ms === null
+      ? ''
+      : `continuous (teacher head, no tokens): success ${pct(s.continuous_success_rate)}; tokenization cost ${s.tokenization_cost === null ? '–' : `${(100 * s.tokenization_cost).toFixed(1)} pp`} (continuous − baseline, paired)\n`) +
     `report: ${s.out_dir}/report.html`
   );
 }

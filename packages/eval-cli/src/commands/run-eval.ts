@@ -3,6 +3,10 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EvalFlags } from '../cli/eval-flags.ts';
 import { compareRunIdentity } from '../config/compare-run-identity.ts';
+import { compareRunFeatures, featuresRecordOf } from '../config/compare-run-features.ts';
+import { resolveRetryOptions, type RetryOptions } from '../config/resolve-retry-options.ts';
+import { probeEndpoint } from '../env/probe-endpoint.ts';
+import { EndpointPool } from '../execution/endpoint-pool.ts';
 import { defaultBundleDir } from '../config/default-bundle-dir.ts';
 import { runIdentityOf, type EvalConfig } from '../config/eval-config.ts';
 import { resolveEvalConfig } from '../config/resolve-eval-config.ts';
@@ -43,6 +47,15 @@ export interface EvalResult extends RunOutputs {
   readonly errors: number;
 }
 
+/** A started EndpointPool over the run's TCP servers (undefined for other environments). */
+async function startEndpointPool(config: EvalConfig, camera: CameraSize, retry: RetryOptions, log: (line: string) => void): Promise<EndpointPool | undefined> {
+  const env = config.env;
+  if (env.kind !== 'tcp') return undefined;
+  const pool = new EndpointPool({ endpoints: env.endpoints, probe: (url) => probeEndpoint(env, url, camera), serverWaitMs: retry.serverWaitMs, log });
+  await pool.start();
+  return pool;
+}
+
 function defaultExecutor(config: EvalConfig, camera: CameraSize, log: (line: string) => void): EpisodeExecutor {
   return new WorkerPoolExecutor(
     config.workers,
@@ -73,6 +86,7 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
   const now = deps.now ?? (() => new Date());
   const stream: ProgressStream = deps.progress ?? { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true };
   const saved = flags.resume === undefined ? undefined : readRunManifest(resolve(cwd, flags.resume));
+  const retry = resolveRetryOptions(flags);
   const { config, bundle } = resolveEvalConfig(flags, {
     cores: deps.cores ?? availableParallelism(),
     now: now(),
@@ -104,12 +118,13 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
   let run: RunManifest;
   if (saved !== undefined) {
     compareRunIdentity(saved.identity, config, config.outDir);
+    compareRunFeatures(saved.features, features, config.outDir);
     run = saved;
   } else {
     if (existsSync(logPath)) {
       throw new EvalError('INVALID_FLAG', `--out ${config.outDir} already holds episodes.jsonl: continue it with --resume ${config.outDir} or choose another --out`, { subject: 'out' });
     }
-    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString(), notes, ...(features === undefined ? {} : { features }) };
+    run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString(), notes, ...(features === undefined ? {} : { features: featuresRecordOf(features) }) };
     try {
       mkdirSync(config.outDir, { recursive: true });
     } catch (error) {
@@ -124,18 +139,43 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
   const todo = plan.filter((j) => !finished.has(episodeKey(j)));
   const progress = new ProgressReporter(stream);
   for (const note of notes) progress.log(note);
+  // TCP: every server is probed before any episode (none answers: setup fault), then watched
+  const endpoints = await startEndpointPool(config, camera, retry, (line) => progress.log(line));
   const totals = new Map(config.modes.map((m) => [m, plan.filter((j) => j.mode === m).length] as const));
   progress.start(totals, previous.filter((r) => r.status === 'ok'));
-  const writer = new EpisodeLogWriter(logPath);
-  const executor = (deps.createExecutor ?? defaultExecutor)(config, camera, (line) => progress.log(line));
-  let ran = 0;
+  let writer: EpisodeLogWriter;
+  let executor: EpisodeExecutor;
   try {
-    await executor.runAll(todo, (record: EpisodeRecord) => {
-      writer.append(record);
-      ran++;
-      progress.episode(record);
-    });
+    writer = new EpisodeLogWriter(logPath);
+    executor = (deps.createExecutor ?? defaultExecutor)(config, camera, (line) => progress.log(line));
+  } catch (error) {
+    endpoints?.close();
+    throw error;
+  }
+  let ran = 0;
+  let ok = finished.size;
+  try {
+    await executor.runAll(
+      todo,
+      (record: EpisodeRecord) => {
+        writer.append(record);
+        ran++;
+        if (record.status === 'ok') ok++;
+        progress.episode(record);
+      },
+      { attempts: retry.attempts, log: (line) => progress.log(line), ...(endpoints === undefined ? {} : { endpoints }) },
+    );
+  } catch (error) {
+    if (EvalError.isInstance(error) && error.code === 'SERVERS_DOWN') {
+      throw new EvalError(
+        'SERVERS_DOWN',
+        `${error.message}. The run stopped: ${ok} of ${plan.length} episodes are finished and kept in ${logPath}; restart the servers and continue with --resume ${config.outDir}`,
+        { subject: 'env', cause: error },
+      );
+    }
+    throw error;
   } finally {
+    endpoints?.close();
     progress.finish();
     writer.close();
     await executor.close();

@@ -8,6 +8,7 @@ import { parseEvalFlags } from '../cli/eval-flags.ts';
 import { runIdentityOf } from './eval-config.ts';
 import { compareRunIdentity } from './compare-run-identity.ts';
 import { resolveEvalConfig } from './resolve-eval-config.ts';
+import { tinyBundle } from '../../test/fixtures.ts';
 
 let bundle = '';
 const root = mkdtempSync(join(tmpdir(), 'eval-config-'));
@@ -40,6 +41,23 @@ describe('resolveEvalConfig', () => {
     const noDraft = (await writeRandomBundle(join(root, 'bundle-no-draft'), { dims: { C: 8, A: 7, H: 3, L: 4, K: 5, F: 8, k: 0 }, seed: 1 })).dir;
     expect(resolve({ bundle: noDraft }).modes).toEqual(['baseline', 'jacobi']);
     expect(code(() => resolve({ bundle: noDraft, mode: 'both' }))).toBe('INVALID_FLAG:mode');
+  });
+
+  it('--mode continuous: the teacher head alone or listed with the others, only when named; refused for a bundle without continuous.onnx', async () => {
+    const withHead = await tinyBundle(root, { continuous: true });
+    expect(resolve({ bundle: withHead, mode: 'continuous' }).modes).toEqual(['continuous']);
+    expect(resolve({ bundle: withHead, mode: 'continuous,rsd,baseline' }).modes).toEqual(['baseline', 'rsd', 'continuous']);
+    expect(resolve({ bundle: withHead, mode: 'baseline, rsd, jacobi, continuous' }).modes).toEqual(['baseline', 'rsd', 'jacobi', 'continuous']);
+    // the defaults and the shorthands stay the token modes
+    expect(resolve({ bundle: withHead }).modes).toEqual(['baseline', 'rsd']);
+    expect(resolve({ bundle: withHead, mode: 'both' }).modes).toEqual(['baseline', 'rsd']);
+    expect(resolve({ bundle: withHead, mode: 'all' }).modes).toEqual(['baseline', 'rsd', 'jacobi']);
+    expect(code(() => resolve({ bundle: withHead, mode: 'baseline,teacher' }))).toBe('INVALID_FLAG:mode');
+    // the test bundle ships no continuous head: a config-time error naming the bundle and the file
+    expect(code(() => resolve({ mode: 'baseline,rsd,continuous' }))).toBe('INVALID_FLAG:mode');
+    expect(() => resolve({ mode: 'continuous' })).toThrow(`bundle ${bundle} has no continuous.onnx (manifest.json has no "continuous" block)`);
+    // and keeps working for the other modes
+    expect(resolve({ mode: 'all' }).modes).toEqual(['baseline', 'rsd', 'jacobi']);
   });
 
   it('takes execute steps and ensemble from the flags, else from the bundle\'s execution block', async () => {

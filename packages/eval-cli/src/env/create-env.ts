@@ -1,4 +1,4 @@
-import { createEmbeddedEnv, createPythonEnv, type LiberoEnv } from '@rsd/libero-bridge';
+import { createEmbeddedEnv, createPythonEnv, type LiberoEnv, type PythonEnvOptions, type PythonEnvTimeouts } from '@rsd/libero-bridge';
 import { endpointForWorker, type EnvSpec } from './env-spec.ts';
 
 /** Camera size the environment must render: the bundle's backbone input size. */
@@ -10,11 +10,11 @@ export interface CameraSize {
 /**
  * Creates the environment of one worker, rendering at the bundle's camera size: the embedded
  * suite, a Python LIBERO server spawned over stdio, or a connection to the worker's TCP
- * endpoint (workers round-robin over them; `RSD_LIBERO_TOKEN` is sent when set). For a bundle
+ * endpoint (`endpoint`, the one the scheduler picked; else round-robin by worker; `RSD_LIBERO_TOKEN` is sent when set). For a bundle
  * with an external backbone the spec carries `features`: a spawned server loads the module, a
  * TCP server must have been started with `--features`; observations then carry the features.
  */
-export async function createEnv(spec: EnvSpec, worker: number, camera: CameraSize): Promise<LiberoEnv> {
+export async function createEnv(spec: EnvSpec, worker: number, camera: CameraSize, endpoint?: string): Promise<LiberoEnv> {
   if (spec.kind === 'embedded') {
     return createEmbeddedEnv({ imageSize: { width: camera.width, height: camera.height }, initStates: spec.initStates ?? 'fixed' });
   }
@@ -26,7 +26,19 @@ export async function createEnv(spec: EnvSpec, worker: number, camera: CameraSiz
     const serverArgs = ['--features', f.module, ...(f.config === undefined ? [] : ['--features-config', f.config])];
     return createPythonEnv({ transport: 'stdio', ...common, serverArgs, features: true });
   }
-  const url = endpointForWorker(spec, worker)!;
+  return createPythonEnv(tcpEnvOptions(spec, endpoint ?? endpointForWorker(spec, worker)!, camera));
+}
+
+/** The client options of a TCP endpoint: its URL, the camera, `RSD_LIBERO_TOKEN` when set, features when the bundle needs them. */
+export function tcpEnvOptions(spec: EnvSpec & { readonly kind: 'tcp' }, url: string, camera: CameraSize, timeouts?: PythonEnvTimeouts): PythonEnvOptions {
   const token = process.env.RSD_LIBERO_TOKEN;
-  return createPythonEnv({ transport: 'tcp', url, ...common, ...(token === undefined ? {} : { token }), ...(spec.features === true ? { features: true } : {}) });
+  return {
+    transport: 'tcp',
+    url,
+    cameraHeight: camera.height,
+    cameraWidth: camera.width,
+    ...(token === undefined ? {} : { token }),
+    ...(spec.features === true ? { features: true } : {}),
+    ...(timeouts === undefined ? {} : { timeouts }),
+  };
 }

@@ -11,6 +11,8 @@ export type EvalErrorCode =
   | 'WORKER_FAILED'
   /** The environment's setup failed (token, protocol version, LIBERO not loadable): the run stops. */
   | 'SETUP_FAILED'
+  /** Mid-run, no LIBERO server answered for `--server-wait` seconds: the run stops, finished episodes kept (`--resume`). */
+  | 'SERVERS_DOWN'
   | 'IO_ERROR';
 
 /**

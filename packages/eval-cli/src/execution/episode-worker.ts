@@ -22,7 +22,7 @@ async function handle(message: ToWorker): Promise<void> {
     const init = message.init;
     slot = new EpisodeSlot(
       {
-        createEnv: () => createEnv(init.env, init.worker, init.camera),
+        createEnv: (endpoint) => createEnv(init.env, init.worker, init.camera, endpoint),
         createPolicy: () =>
           loadEnginePolicy({
             bundleDir: init.bundleDir,
@@ -38,7 +38,8 @@ async function handle(message: ToWorker): Promise<void> {
     );
   } else if (message.type === 'job') {
     if (slot === undefined) throw new Error('job before init');
-    post({ type: 'record', record: await slot.run(message.job) });
+    const { record, infrastructure } = await slot.attempt(message.job, message.endpoint);
+    post({ type: 'record', record, infrastructure });
   } else {
     await slot?.close();
     post({ type: 'closed' });

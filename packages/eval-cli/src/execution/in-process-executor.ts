@@ -2,6 +2,7 @@ import type { EpisodeJob } from '../protocol/episode-job.ts';
 import type { EpisodeRecord } from '../results/episode-record.ts';
 import type { EpisodeExecutor } from './episode-executor.ts';
 import type { EpisodeSlot } from './episode-slot.ts';
+import { scheduleEpisodes, type ScheduleOptions } from './schedule-episodes.ts';
 
 /** Runs episodes on the caller's thread, one slot per concurrent episode, pulling from one queue. */
 export class InProcessExecutor implements EpisodeExecutor {
@@ -16,15 +17,12 @@ export class InProcessExecutor implements EpisodeExecutor {
     return this.#slots.length;
   }
 
-  async runAll(jobs: readonly EpisodeJob[], onRecord: (record: EpisodeRecord) => void): Promise<void> {
-    let next = 0;
-    await Promise.all(
-      this.#slots.map(async (slot) => {
-        while (next < jobs.length) {
-          const job = jobs[next++]!;
-          onRecord(await slot.run(job));
-        }
-      }),
+  runAll(jobs: readonly EpisodeJob[], onRecord: (record: EpisodeRecord) => void, options?: ScheduleOptions): Promise<void> {
+    return scheduleEpisodes(
+      this.#slots.map((slot) => (job: EpisodeJob, endpoint: string | undefined) => slot.attempt(job, endpoint)),
+      jobs,
+      onRecord,
+      options,
     );
   }
 

@@ -21,10 +21,14 @@ export interface WorkerInit {
   readonly resizeImages?: boolean;
 }
 
-export type ToWorker = { readonly type: 'init'; readonly init: WorkerInit } | { readonly type: 'job'; readonly job: EpisodeJob } | { readonly type: 'close' };
+/** `job`: run it once, on `endpoint` when given (the LIBERO server the scheduler picked). */
+export type ToWorker =
+  | { readonly type: 'init'; readonly init: WorkerInit }
+  | { readonly type: 'job'; readonly job: EpisodeJob; readonly endpoint?: string }
+  | { readonly type: 'close' };
 
 export type FromWorker =
-  | { readonly type: 'record'; readonly record: EpisodeRecord }
+  | { readonly type: 'record'; readonly record: EpisodeRecord; readonly infrastructure: boolean }
   | { readonly type: 'fatal'; readonly message: string; readonly code: string | undefined; readonly name: string }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'closed' };

@@ -54,7 +54,7 @@ export interface PolicyChunk {
   readonly actions: Float32Array;
   readonly chunk: number;
   readonly actionDim: number;
-  /** int32 [C, H, L]: the action tokens the chunk was decoded from. */
+  /** int32 [C, H, L]: the action tokens the chunk was decoded from (empty in `continuous` mode: no tokens). */
   readonly tokens: Int32Array;
   readonly stats: PolicyCallStats;
 }

@@ -5,6 +5,7 @@ import type { Policy } from '../policy/policy.ts';
 import { EpisodeStatsAccumulator } from './episode-stats-accumulator.ts';
 import type { EpisodeJob } from './episode-job.ts';
 import { callSeed } from './episode-seed.ts';
+import { isInfrastructureFault } from '../execution/infrastructure-fault.ts';
 import { TemporalEnsemble, type EnsembleSpec } from './temporal-ensemble.ts';
 
 /** The protocol's knobs (SPEC §3). */
@@ -31,6 +32,11 @@ export interface EpisodeOutcome {
   readonly record: EpisodeRecord;
   /** An infrastructure error happened: the env and policy are not trusted any more. */
   readonly broken: boolean;
+  /**
+   * The error was the LIBERO server's or the connection's (died, closed, timed out, unreachable:
+   * `isInfrastructureFault`), not the policy's or the environment's own: the episode may run again.
+   */
+  readonly infrastructure?: boolean;
 }
 
 /**
@@ -124,6 +130,6 @@ export async function runEpisode(
       error: typeof e?.message === 'string' ? e.message : String(error),
       ...(typeof e?.code === 'string' ? { error_code: e.code } : {}),
     };
-    return { record, broken: true };
+    return { record, broken: true, infrastructure: isInfrastructureFault(error) };
   }
 }

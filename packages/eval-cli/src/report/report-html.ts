@@ -1,14 +1,15 @@
 import type { ModeResults } from '../results/mode-results.ts';
 import { barChartSvg, escapeXml, logHistogram } from './bar-chart-svg.ts';
 import { depthModes, depthTables, type Table } from './depth-tables.ts';
-import { ms, pct, times, type ReportInput } from './report-input.ts';
+import { ms, pct, times, tokenizationCostLine, type ReportInput } from './report-input.ts';
 import { rolloutGalleryHtml } from './rollout-gallery.ts';
 import { featureStageLine } from './feature-stage.ts';
 
 const BASE = '#4e79a7';
 const RSD = '#f28e2b';
 const JACOBI = '#76b7b2';
-const COLOURS = { baseline: BASE, rsd: RSD, jacobi: JACOBI } as const;
+const CONTINUOUS = '#b07aa1';
+const COLOURS = { baseline: BASE, rsd: RSD, jacobi: JACOBI, continuous: CONTINUOUS } as const;
 
 function tableHtml(t: Table): string {
   const e = escapeXml;
@@ -21,6 +22,7 @@ function charts(input: ReportInput): string[] {
     ['baseline', baseline, BASE],
     ['rsd', rsd, RSD],
     ['jacobi', jacobi, JACOBI],
+    ['continuous', input.continuous ?? null, CONTINUOUS],
   ].filter((x): x is [string, ModeResults, string] => x[1] !== null);
   const out: string[] = [];
   const tasks = modes[0]?.[1].task_results ?? [];
@@ -109,13 +111,16 @@ function charts(input: ReportInput): string[] {
 /** `report.html`: one self-contained page (inline CSS and SVG, no scripts, no external assets). */
 export function reportHtml(input: ReportInput): string {
   const { identity: id, baseline, rsd, jacobi, comparison: c } = input;
+  const continuous = input.continuous ?? null;
   const ranJacobi = id.modes.includes('jacobi');
+  const ranContinuous = id.modes.includes('continuous');
+  const tokenizationLine = tokenizationCostLine(input);
   const e = escapeXml;
   const row = (name: string, m: ModeResults | null) =>
     m === null
       ? `<tr><td>${name}</td><td colspan="6">not run</td></tr>`
       : `<tr><td>${name}</td><td>${pct(m.final_success_rate)} <small>[${pct(m.success_rate_ci95[0])}, ${pct(m.success_rate_ci95[1])}]</small></td><td>${m.total_successes}/${m.total_episodes}</td><td>${m.total_errors}</td><td>${ms(m.inference_time_ms?.mean)}</td><td>${ms(m.inference_time_ms?.p50)}</td><td>${ms(m.inference_time_ms?.p95)}</td></tr>`;
-  const tasks = (baseline ?? rsd ?? jacobi)?.task_results ?? [];
+  const tasks = (baseline ?? rsd ?? jacobi ?? continuous)?.task_results ?? [];
   const jb = c.jacobi_vs_baseline;
   const rj = c.rsd_vs_jacobi;
   const depth = depthTables(input);
@@ -138,7 +143,7 @@ ${(input.notes ?? []).map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 <h2>Overall</h2>
 <table><tr><th>mode</th><th>success rate [Wilson 95 %]</th><th>successes</th><th>errors</th><th>mean</th><th>p50</th><th>p95</th></tr>
 ${row('baseline', baseline)}
-${row('rsd', rsd)}${ranJacobi ? `\n${row('jacobi', jacobi)}` : ''}</table>${featureLine === undefined ? '' : `\n<p class="features">${e(featureLine)}</p>`}
+${row('rsd', rsd)}${ranJacobi ? `\n${row('jacobi', jacobi)}` : ''}${ranContinuous ? `\n${row('continuous', continuous)}` : ''}</table>${featureLine === undefined ? '' : `\n<p class="features">${e(featureLine)}</p>`}${tokenizationLine === undefined ? '' : `\n<p class="tokenization">${e(tokenizationLine)}</p>`}
 <p>Speedup (mean): <b>${times(c.speedup)}</b> · p50 ${times(c.speedup_p50)} · p95 ${times(c.speedup_p95)} · decoding stages ${times(c.speedup_by_stage.decoding)}${
     c.acceptance_stats === null
       ? ''
@@ -156,8 +161,8 @@ ${depth.length === 0 ? '' : `<h2>Decoding over residual depth</h2>\n<p>Each main
 ${charts(input).join('\n')}
 </div>
 <h2>Per task</h2>
-<table><tr><th>task</th><th>instruction</th><th>baseline</th><th>rsd</th>${ranJacobi ? '<th>jacobi</th>' : ''}</tr>
-${tasks.map((t, i) => `<tr><td>${t.task_id}</td><td>${e(t.task_description)}</td>${cell(baseline, i)}${cell(rsd, i)}${ranJacobi ? cell(jacobi, i) : ''}</tr>`).join('\n')}
+<table><tr><th>task</th><th>instruction</th><th>baseline</th><th>rsd</th>${ranJacobi ? '<th>jacobi</th>' : ''}${ranContinuous ? '<th>continuous</th>' : ''}</tr>
+${tasks.map((t, i) => `<tr><td>${t.task_id}</td><td>${e(t.task_description)}</td>${cell(baseline, i)}${cell(rsd, i)}${ranJacobi ? cell(jacobi, i) : ''}${ranContinuous ? cell(continuous, i) : ''}</tr>`).join('\n')}
 </table>
 ${errors.length === 0 ? '<p>No episode ended in an infrastructure error.</p>' : `<h2>Errors (${errors.length})</h2><ul>${errors.slice(0, 50).map((x) => `<li>${x.mode} task ${x.task_id} trial ${x.trial}: <code>${e(x.error_code ?? '')}</code> ${e(x.error ?? '')}</li>`).join('')}</ul>`}
 </body></html>

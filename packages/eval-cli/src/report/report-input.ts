@@ -44,8 +44,8 @@ export function tokenizationCostLine(input: ReportInput): string | undefined {
   const cost = t.success_cost;
   const verdict = cost === null ? '' : cost > 0 ? `tokenization costs ${pp(cost)} of success` : cost < 0 ? `the token policy succeeds ${pp(-cost)} more often than its teacher` : 'no difference in success';
   return (
-    `Tokenization cost (continuous head vs token baseline, paired on ${p.episodes} episodes of the same task and trial): continuous ${pct(t.continuous_success_rate)} vs baseline ${pct(t.baseline_success_rate)}, ${verdict}; ` +
+    `Tokenization cost (continuous head vs token baseline, paired on ${p.episodes} episode${p.episodes === 1 ? '' : 's'} of the same task and trial): continuous ${pct(t.continuous_success_rate)} vs baseline ${pct(t.baseline_success_rate)}, ${verdict}; ` +
     `only continuous succeeded ${p.only_continuous}, only baseline ${p.only_baseline}, both ${p.both_success}, neither ${p.neither} (exact McNemar p = ${t.mcnemar_p === null ? '–' : t.mcnemar_p.toPrecision(3)}). ` +
-    `Baseline time / continuous time: ${times(t.speedup)}.`
+    `Baseline time / continuous time (backbone + continuous head, no decoding): ${times(t.speedup)}.`
   );
 }

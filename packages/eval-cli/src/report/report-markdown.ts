@@ -2,7 +2,7 @@ import type { ModeResults } from '../results/mode-results.ts';
 import type { ModeComparison } from '../results/performance-comparison.ts';
 import { depthTables, tableMarkdown } from './depth-tables.ts';
 import { featureStageLine } from './feature-stage.ts';
-import { ms, pct, times, type ReportInput } from './report-input.ts';
+import { ms, pct, times, tokenizationCostLine, type ReportInput } from './report-input.ts';
 
 const speedupRow = (name: string, c: ModeComparison) => {
   const s = c.speedup_by_stage;
@@ -17,7 +17,9 @@ const modeRow = (name: string, m: ModeResults | null) =>
 /** `report.md`: the run's config, overall and per-task results, speedup, acceptance, errors. */
 export function reportMarkdown(input: ReportInput): string {
   const { identity: id, baseline, rsd, jacobi, comparison: c } = input;
+  const continuous = input.continuous ?? null;
   const ranJacobi = id.modes.includes('jacobi');
+  const ranContinuous = id.modes.includes('continuous');
   const lines: string[] = [];
   lines.push(`# RSD evaluation: ${id.suite}`, '');
   lines.push(
@@ -30,10 +32,12 @@ export function reportMarkdown(input: ReportInput): string {
   if ((input.notes ?? []).length > 0) lines.push('');
   lines.push('## Overall', '');
   lines.push('| mode | success rate [Wilson 95 %] | successes | errors | mean | p50 | p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
-  lines.push(modeRow('baseline', baseline), modeRow('rsd', rsd), ...(ranJacobi ? [modeRow('jacobi', jacobi)] : []), '');
+  lines.push(modeRow('baseline', baseline), modeRow('rsd', rsd), ...(ranJacobi ? [modeRow('jacobi', jacobi)] : []), ...(ranContinuous ? [modeRow('continuous', continuous)] : []), '');
   lines.push('Inference time is the wall time of one policy call (backbone + decoding + RFSQ decode). Episodes that ended in `error` are not counted in the success rate; they are listed below.', '');
   const features = featureStageLine(input);
   if (features !== undefined) lines.push(features, '');
+  const tokenization = tokenizationCostLine(input);
+  if (tokenization !== undefined) lines.push(tokenization, '');
   lines.push('## Speedup', '');
   lines.push(`| | overall (mean) | p50 | p95 | backbone | decoding (draft + main passes) | RFSQ decode | engine total |`, '| --- | --- | --- | --- | --- | --- | --- | --- |');
   lines.push(speedupRow('rsd vs baseline', c));
@@ -59,15 +63,15 @@ export function reportMarkdown(input: ReportInput): string {
   const j = c.jacobi_vs_baseline?.paired;
   if (j !== undefined) lines.push(`Jacobi: ${j.episodes} episodes paired with baseline: both succeeded ${j.both_success}, only baseline ${j.only_baseline}, only Jacobi ${j.only_rsd}, neither ${j.neither}; identical token streams in ${j.identical_tokens}.`, '');
   lines.push('## Per task', '');
-  lines.push(`| task | instruction | baseline | rsd |${ranJacobi ? ' jacobi |' : ''}`, `| --- | --- | --- | --- |${ranJacobi ? ' --- |' : ''}`);
-  const tasks = (baseline ?? rsd ?? jacobi)?.task_results ?? [];
+  lines.push(`| task | instruction | baseline | rsd |${ranJacobi ? ' jacobi |' : ''}${ranContinuous ? ' continuous |' : ''}`, `| --- | --- | --- | --- |${ranJacobi ? ' --- |' : ''}${ranContinuous ? ' --- |' : ''}`);
+  const tasks = (baseline ?? rsd ?? jacobi ?? continuous)?.task_results ?? [];
   tasks.forEach((t, i) => {
     const cell = (m: ModeResults | null) => {
       const r = m?.task_results[i];
       if (r === undefined) return '–';
       return `${pct(r.success_rate)} (${r.successes}/${r.episodes}${r.errors > 0 ? `, ${r.errors} errors` : ''})`;
     };
-    lines.push(`| ${t.task_id} | ${t.task_description} | ${cell(baseline)} | ${cell(rsd)} |${ranJacobi ? ` ${cell(jacobi)} |` : ''}`);
+    lines.push(`| ${t.task_id} | ${t.task_description} | ${cell(baseline)} | ${cell(rsd)} |${ranJacobi ? ` ${cell(jacobi)} |` : ''}${ranContinuous ? ` ${cell(continuous)} |` : ''}`);
   });
   lines.push('');
   const errors = input.records.filter((r) => r.status === 'error');

@@ -78,6 +78,24 @@ export interface EpisodeRecord {
   readonly video?: string;
   readonly error?: string;
   readonly error_code?: string;
+  /**
+   * Runs of this episode, from its start, until it finished: 1 unless a LIBERO server or the
+   * connection failed (`--attempts`). Absent in records of older versions (= 1).
+   */
+  readonly attempts?: number;
+  /** The LIBERO server (`tcp://host:port`) the recorded attempt ran on (TCP runs). */
+  readonly endpoint?: string;
+  /** The earlier attempts' infrastructure failures, in order (only when attempts > 1). */
+  readonly retried?: readonly EpisodeAttemptFailure[];
+}
+
+/** Why an attempt at an episode was abandoned and the episode run again. */
+export interface EpisodeAttemptFailure {
+  readonly endpoint?: string;
+  readonly error: string;
+  readonly error_code?: string;
+  /** Wall time the abandoned attempt ran, ms (the time the failure cost this episode). */
+  readonly episode_ms?: number;
 }
 
 const MODES: ReadonlySet<string> = new Set<string>(EVAL_MODES);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FeaturesRecord } from '../config/compare-run-features.ts';
 import type { RunIdentity } from '../config/eval-config.ts';
 import { EvalError } from '../errors/eval-error.ts';
 
@@ -17,8 +18,8 @@ export interface RunManifest {
   readonly startedAt: string;
   /** What the run did that a reader must know: the render size and resize, a bundle trained elsewhere. */
   readonly notes?: readonly string[];
-  /** `--features` / `--features-config` of an `--env python` run of a bundle with an external backbone. */
-  readonly features?: { readonly module: string; readonly config?: string };
+  /** `--features` / `--features-config` of an `--env python` run of a bundle with an external backbone, with the files' sha256. */
+  readonly features?: FeaturesRecord;
 }
 
 /** Reads `<dir>/run.json`; a missing or malformed file is INVALID_FLAG naming it. */

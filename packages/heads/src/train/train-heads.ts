@@ -277,7 +277,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     }
 
     // 2. the main head's greedy tokens of every sample (the distillation target)
-    const { greedy, draftTokens, softTargets } = await distillationTargets(tf, cfg, main, data.features, data.N);
+    const { greedy, draftTokens, softTargets } = await distillationTargets(cfg, main.weights(), data.features, data.N);
 
     const draftAcceptance = (rowsAll: readonly number[]) => {
       const d = new Int32Array(rowsAll.length * P * k);

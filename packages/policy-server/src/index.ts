@@ -1,0 +1,12 @@
+export { NdArray, NpGeneric, packb, parseDtype, unpackb } from './msgpack-numpy.ts';
+export type { DtypeInfo, NumericArray, WireValue } from './msgpack-numpy.ts';
+export { inputContract, LIBERO_MAPPING, parseStateMap, toEngineRow } from './observation-mapping.ts';
+export type { EngineRow, InputContract, ObservationMapping } from './observation-mapping.ts';
+export { DEFAULT_BATCHING, DynamicBatcher } from './dynamic-batcher.ts';
+export type { BatchingOptions, RowOutcome } from './dynamic-batcher.ts';
+export { acceptanceText, startPolicyServer } from './policy-server.ts';
+export type { PolicyServer, PolicyServerOptions, ServerCounters } from './policy-server.ts';
+export { PolicyClient, PolicyServerError } from './policy-client.ts';
+export { RequestError } from './request-error.ts';
+export { resizeMethodFor, resizeRgb } from './resize-rgb.ts';
+export type { ResizeMethod } from './resize-rgb.ts';
