@@ -111,7 +111,7 @@ describe('OpenVLA-style features in the loop (stand-in module, stand-in LIBERO)'
       expect(res.stage_ms_mean.features).toBeGreaterThan(0);
     }
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    expect(run.features).toEqual({ module: MODULE });
+    expect(run.features).toEqual({ module: MODULE, moduleSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(run.notes.join('\n')).toMatch(/external \(provider stand-in:stand_in_features.py, F = 12\)/);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toMatch(/Features stage \(computed by the LIBERO server's --features module.*baseline \d+\.\d+ ms features \+ \d+\.\d+ ms policy/);

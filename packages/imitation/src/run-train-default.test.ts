@@ -51,7 +51,7 @@ describe('runTrainDefault (smoke config)', () => {
         commit: string;
         data: Record<string, unknown> & { demosSha256: string; samples: number; headTargets: string };
         trainingSeconds: Record<string, number>;
-        teacher: { history: { trainL1: number }[]; selection: { epoch: number; episodes: number }[]; chosenEpoch: number };
+        teacher: { history: { epoch: number; trainL1: number }[]; selection: { epoch: number; episodes: number }[]; chosenEpoch: number };
       };
       expect(p.commit).toMatch(/^[0-9a-f]{40}$|^unknown/);
       expect(p.data.demosSha256).toMatch(/^[0-9a-f]{64}$/);

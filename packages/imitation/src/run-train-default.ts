@@ -19,7 +19,7 @@ import { inputsOf, TrainStageRunner } from './train-stage-runner.ts';
 import { sha256, TrainWorkDir } from './train-work-dir.ts';
 import { runTrainingRollouts } from './training-rollouts.ts';
 import { loadTeacherCheckpoint, loadTeacherWeights, saveTeacherCheckpoint, saveTeacherWeights, type TeacherEpochMetrics } from './teacher/teacher-checkpoint.ts';
-import { buildTeacherDataset, teacherNormalization, type TeacherNormalization } from './teacher/teacher-dataset.ts';
+import { buildTeacherDataset, teacherNormalization } from './teacher/teacher-dataset.ts';
 import type { TeacherModelConfig } from './teacher/teacher-model.ts';
 import { exportTeacherOnnx } from './teacher/teacher-onnx.ts';
 import { TeacherPolicy } from './teacher/teacher-policy.ts';

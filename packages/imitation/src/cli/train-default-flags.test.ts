@@ -13,11 +13,16 @@ describe('parseTrainDefaultFlags', () => {
     expect(TRAIN_DEFAULT_HELP).toMatch(/--fresh +discard an existing work folder/);
   });
 
-  test('--dagger-rounds, --dagger-episodes and --dagger-epochs set the DAgger block; bad values name the flag', () => {
-    const c = parseTrainDefaultFlags(['--out', '/tmp/b', '--dagger-rounds', '3', '--dagger-episodes', '4', '--dagger-epochs', '1']).config;
-    expect(c.dagger).toMatchObject({ rounds: 3, episodesPerTask: 4, epochs: 1 });
-    expect(parseTrainDefaultFlags(['--out', '/tmp/b', '--dagger-rounds', '0']).config.dagger.rounds).toBe(0);
-    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--dagger-episodes', '0'])).toThrow(/--dagger-episodes/);
-    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--dagger-rounds', 'x'])).toThrow(/--dagger-rounds/);
+  test('teacher, selection and head flags set their config fields; bad values name the flag', () => {
+    const c = parseTrainDefaultFlags(['--out', '/tmp/b', '--teacher-epochs', '6', '--select-epochs', '3,5', '--select-trials', '4', '--head-targets', 'expert', '--main-epochs', '2']).config;
+    expect(c.teacher.epochs).toBe(6);
+    expect(c.teacher.select).toMatchObject({ epochs: [3, 5], trialsPerTask: 4 });
+    expect(c.headTargets).toBe('expert');
+    expect(c.mainEpochs).toBe(2);
+    // the default snapshots past a shorter run are dropped, not refused
+    expect(parseTrainDefaultFlags(['--out', '/tmp/b', '--teacher-epochs', '2']).config.teacher.select.epochs).toEqual([]);
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--teacher-epochs', '4', '--select-epochs', '5'])).toThrow(/--select-epochs: epoch 5 is past/);
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--head-targets', 'labels'])).toThrow(/--head-targets/);
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--select-trials', '0'])).toThrow(/--select-trials/);
   });
 });
