@@ -21,12 +21,16 @@ describe('the shipped embedded_spatial bundle', () => {
     expect(p.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(p.seeds).toBeDefined();
     expect(p.data.demosSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(p.trainingSeconds)).toEqual(expect.arrayContaining(['demos', 'rfsq', 'policy']));
+    expect(Object.keys(p.trainingSeconds)).toEqual(expect.arrayContaining(['demos', 'teacher', 'select', 'rfsq', 'heads']));
     expect(p.finalLosses).toBeDefined();
     expect(manifest.execution).toBeDefined();
-    // trained on the old embedded conventions, rebased exactly to LIBERO's (tools/rebase-bundle-proprio.ts)
     expect(manifest.trainedOn).toMatchObject({ env: 'embedded', suite: 'embedded_spatial', conventions: 'libero' });
-    expect(manifest.trainedOn?.note).toMatch(/rebased/);
+    // the teacher the heads were distilled from ships with them, and its checkpoint was chosen closed loop
+    expect(manifest.continuous?.description).toMatch(/teacher/);
+    expect(p['pipeline']).toBe('@rsd/imitation train-default');
+    const teacher = p['teacher'] as { selection: { epoch: number; successes: number }[]; chosenEpoch: number };
+    expect(teacher.selection.length).toBeGreaterThan(0);
+    expect(teacher.selection.map((r) => r.epoch)).toContain(teacher.chosenEpoch);
   });
 
   it('decodes a real observation: exact RSD gives baseline’s tokens, finite actions near the data range', async () => {
@@ -47,6 +51,8 @@ describe('the shipped embedded_spatial bundle', () => {
         const rsd = await engine.predict(input, { mode: 'rsd', acceptance: { kind: 'exact' } });
         expect(rsd.tokens).toEqual(base.tokens);
         expect(rsd.actions).toEqual(base.actions);
+        const teacher = await engine.predictContinuous(input);
+        expect(Array.from(teacher.actions).every(Number.isFinite)).toBe(true);
         const { low, high } = m.actionNormalization;
         base.actions.forEach((a, i) => {
           const d = i % m.dims.A;

@@ -29,6 +29,15 @@ describe('validateBundleManifest', () => {
     expect(validateBundleManifest(good)).toBe(good);
   });
 
+  it('a continuous block lists continuous.onnx (the teacher head) after the five files; each without the other is refused by name', () => {
+    const m = { ...good, continuous: { description: 'the teacher' }, files: { ...good.files, 'continuous.onnx': { sha256: sha } } };
+    expect(bundleFilesOf(validateBundleManifest(m))).toEqual([...BUNDLE_FILES, 'continuous.onnx']);
+    expect(bundleFilesOf(validateBundleManifest(good))).not.toContain('continuous.onnx');
+    expect(subjectOf({ ...good, files: m.files })).toBe('m.json#files["continuous.onnx"]');
+    expect(subjectOf({ ...good, continuous: m.continuous })).toBe('m.json#files["continuous.onnx"]');
+    expect(subjectOf({ ...m, continuous: { description: '' } })).toBe('m.json#continuous.description');
+  });
+
   it('accepts an execution block (open loop or temporal ensemble)', () => {
     for (const ensemble of ['none', 'temporal:0', 'temporal:0.1', 'temporal:2.5e-2']) {
       const m = { ...good, execution: { executeSteps: 1, ensemble, note: 'chosen by eval' } };

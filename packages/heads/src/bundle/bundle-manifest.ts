@@ -3,12 +3,13 @@ import { HeadsError } from '../errors/heads-error.ts';
 /** The literal format version of `manifest.json`; a different one is refused by name. */
 export const BUNDLE_FORMAT = 'rsd-bundle/1';
 
-/**
- * The ONNX files a bundle can hold (SPEC §2); `draft.onnx` and `continuous.onnx` (the teacher's
- * continuous head on the same features) are optional (see {@link bundleFilesOf}).
- */
-export const BUNDLE_FILES = ['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx', 'continuous.onnx'] as const;
-export type BundleFile = (typeof BUNDLE_FILES)[number];
+/** The five ONNX files of an RSD bundle (SPEC §2); `draft.onnx` is optional (see {@link bundleFilesOf}). */
+export const BUNDLE_FILES = ['backbone.onnx', 'draft.onnx', 'main.onnx', 'rfsq_encoder.onnx', 'rfsq_decoder.onnx'] as const;
+
+/** The optional sixth file: the teacher's continuous head on the same features (manifest block `continuous`). */
+export const CONTINUOUS_FILE = 'continuous.onnx';
+
+export type BundleFile = (typeof BUNDLE_FILES)[number] | typeof CONTINUOUS_FILE;
 
 /**
  * One value per bundle file; `draft.onnx` only in bundles that have a draft (dims.k > 0),
@@ -34,7 +35,8 @@ export function bundleFilesOf(manifest: {
 }
 
 function filesFor(draft: boolean, external: boolean, continuous: boolean): BundleFile[] {
-  return BUNDLE_FILES.filter((f) => (f !== 'draft.onnx' || draft) && (f !== 'backbone.onnx' || !external) && (f !== 'continuous.onnx' || continuous));
+  const core: BundleFile[] = BUNDLE_FILES.filter((f) => (f !== 'draft.onnx' || draft) && (f !== 'backbone.onnx' || !external));
+  return continuous ? [...core, CONTINUOUS_FILE] : core;
 }
 
 /**

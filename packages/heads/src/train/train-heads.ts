@@ -223,7 +223,8 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       for (const rows of minibatches(val, 256)) {
         const { f, t } = batchTensors(rows);
         const logits = main.apply(f, t);
-        loss += crossEntropy(tf, logits, t, K).dataSync()[0]! * rows.length;
+        // tidy: the cross-entropy's intermediates ([rows·C·H·L, K] one-hots) would otherwise leak every epoch
+        loss += tf.tidy(() => crossEntropy(tf, logits, t, K).dataSync()[0]!) * rows.length;
         const lv = logits.dataSync() as Float32Array;
         const tv = t.dataSync() as Int32Array;
         for (let i = 0; i < tv.length; i++) if (argmaxAt(lv, i * K, K) === tv[i]) correct[i % L]!++;
