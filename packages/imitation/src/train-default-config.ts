@@ -114,7 +114,7 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   },
   heads: { draftLayers: 4, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 },
   headTargets: 'teacher',
-  mainEpochs: 3,
+  mainEpochs: 10,
   draftEpochs: 2,
   headsBatchSize: 128,
   headsLearningRate: 1e-3,
