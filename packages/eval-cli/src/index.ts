@@ -13,6 +13,7 @@ export { parseEnvSpec } from './env/env-spec.ts';
 export type { EnvSpec } from './env/env-spec.ts';
 export type { Policy, PolicyCallStats, PolicyChunk, PolicyRequest, StageTimings } from './policy/policy.ts';
 export { EnginePolicy } from './policy/engine-policy.ts';
+export { continuousChunk } from './policy/continuous-chunk.ts';
 export { loadEnginePolicy } from './policy/load-engine-policy.ts';
 export { runEpisode, NOOP_ACTION } from './protocol/run-episode.ts';
 export type { EpisodeOutcome, EpisodeProtocol, FrameSink } from './protocol/run-episode.ts';

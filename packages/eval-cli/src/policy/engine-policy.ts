@@ -1,7 +1,8 @@
 import { isExternalBackbone } from '@rsd/heads';
-import { LayerChecks, type Acceptance, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
+import { type Acceptance, type DecodeResult, type Observations, type RsdEngine } from '@rsd/rsd-engine';
 import { EvalError } from '../errors/eval-error.ts';
 import { proprioVector } from './observation-input.ts';
+import { continuousChunk } from './continuous-chunk.ts';
 import { resizeRgb } from './resize-rgb.ts';
 import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
 
@@ -130,26 +131,7 @@ export class EnginePolicy implements Policy {
     }
     const r = await this.#engine.predictContinuous(this.#observations(request));
     checkActions(r.actions, C * A);
-    const none = new LayerChecks(L);
-    return {
-      actions: r.actions,
-      chunk: C,
-      actionDim: A,
-      tokens: new Int32Array(0),
-      stats: {
-        proposedLayers: 0,
-        acceptedLayers: 0,
-        fullyAccepted: 0,
-        partiallyAccepted: 0,
-        rejected: 0,
-        mainPasses: 0,
-        draftPasses: 0,
-        layersDecidedPerPass: [],
-        maxPositionRejections: 0,
-        layerChecks: { draft: none.draft, main: none.main },
-        timings: { backboneMs: r.timings.backboneMs, draftMs: 0, verifyMs: 0, autoregressiveMs: 0, decodeMs: r.timings.headMs, totalMs: r.timings.totalMs },
-      },
-    };
+    return continuousChunk(r.actions, { C, A, L }, r.timings);
   }
 
   /**

@@ -1,8 +1,6 @@
 import { hashInstruction } from '@rsd/heads';
 import { OrtBackend, type ModelSession } from '@rsd/rsd-engine';
-import { EvalError, type Policy, type PolicyChunk, type PolicyRequest } from '@rsd/eval-cli';
-
-const NO_TOKENS = new Int32Array(0);
+import { continuousChunk, EvalError, type Policy, type PolicyChunk, type PolicyRequest } from '@rsd/eval-cli';
 
 /**
  * The teacher as an eval-cli policy (ONNX Runtime, CPU, one thread): agent view + instruction +
@@ -53,26 +51,7 @@ export class TeacherPolicy implements Policy {
     const actions = Float32Array.from(out['actions']!.data as Float32Array);
     const t2 = performance.now();
     if (actions.length !== C * A) throw new EvalError('POLICY_FAILED', `continuous.onnx returned ${actions.length} values, expected C×A = ${C * A}`, { subject: 'actions' });
-    const empty = { tokensChecked: [], tokensKept: [], layersChecked: [], layersKept: [] };
-    return {
-      actions,
-      chunk: C,
-      actionDim: A,
-      tokens: NO_TOKENS,
-      stats: {
-        proposedLayers: 0,
-        acceptedLayers: 0,
-        fullyAccepted: 0,
-        partiallyAccepted: 0,
-        rejected: 0,
-        mainPasses: 0,
-        draftPasses: 0,
-        layersDecidedPerPass: [],
-        maxPositionRejections: 0,
-        layerChecks: { draft: empty, main: empty },
-        timings: { backboneMs: t1 - t0, draftMs: 0, verifyMs: 0, autoregressiveMs: 0, decodeMs: t2 - t1, totalMs: t2 - t0 },
-      },
-    };
+    return continuousChunk(actions, { C, A, L: 0 }, { backboneMs: t1 - t0, headMs: t2 - t1, totalMs: t2 - t0 });
   }
 
   async close(): Promise<void> {
