@@ -65,8 +65,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * folder per stage for its outputs and checkpoints, and `<stage>.done.json` markers. A stage
  * counts as finished only when its marker exists with the expected key, so a run killed at any
  * point reruns (or resumes) exactly the stages that had not finished. A stage's key covers only
- * the config fields it reads (its slice) and its upstream stages, so changing, say, the DAgger
- * settings reruns DAgger and what follows but reuses the demos, tokenizer and base policy.
+ * the config fields it reads (its slice) and its upstream stages, so changing, say, the heads'
+ * settings reruns the heads and what follows but reuses the demos, the teacher and the tokenizer.
  */
 export class TrainWorkDir {
   readonly dir: string;

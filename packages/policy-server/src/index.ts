@@ -8,5 +8,5 @@ export { acceptanceText, startPolicyServer } from './policy-server.ts';
 export type { PolicyServer, PolicyServerOptions, ServerCounters } from './policy-server.ts';
 export { PolicyClient, PolicyServerError } from './policy-client.ts';
 export { RequestError } from './request-error.ts';
-export { resizeMethodFor, resizeRgb } from './resize-rgb.ts';
-export type { ResizeMethod } from './resize-rgb.ts';
+export { resizeMethodFor, resizeRgb } from '@rsd/rsd-engine';
+export type { ResizeMethod } from '@rsd/rsd-engine';

@@ -2,7 +2,7 @@ import { isExternalBackbone, type BundleManifest } from '@rsd/heads';
 import type { RgbImage } from '@rsd/rsd-engine';
 import { NdArray, NpGeneric, type WireValue } from './msgpack-numpy.ts';
 import { RequestError } from './request-error.ts';
-import { resizeMethodFor, resizeRgb, type ResizeMethod } from './resize-rgb.ts';
+import { resizeMethodFor, resizeRgb, type ResizeMethod } from '@rsd/rsd-engine';
 
 /**
  * Where the bundle's inputs are found in an openpi observation dict. The default serves openpi's

@@ -28,3 +28,5 @@ export { readBundle, sha256Hex } from './bundle/read-bundle.ts';
 export type { BundleContents } from './bundle/read-bundle.ts';
 export { bundleContracts, checkModelSignature } from './bundle/model-signatures.ts';
 export type { ModelContract } from './bundle/model-signatures.ts';
+export { resizeMethodFor, resizeRgb } from './image/resize-rgb.ts';
+export type { ResizeMethod } from './image/resize-rgb.ts';

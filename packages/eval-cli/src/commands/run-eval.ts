@@ -23,7 +23,7 @@ import { writeJsonAtomic } from '../results/write-json-atomic.ts';
 import { writeOutputs, type RunOutputs } from './write-outputs.ts';
 import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
 import { trainedOnWarning } from '../config/trained-on-warning.ts';
-import { resizeMethodFor } from '../policy/resize-rgb.ts';
+import { resizeMethodFor } from '@rsd/rsd-engine';
 import { isExternalBackbone } from '@rsd/heads';
 
 /** What `runEval` needs from the outside world; every field has a default. */

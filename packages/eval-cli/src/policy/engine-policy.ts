@@ -3,7 +3,7 @@ import { type Acceptance, type DecodeResult, type Observations, type RsdEngine }
 import { EvalError } from '../errors/eval-error.ts';
 import { proprioVector } from './observation-input.ts';
 import { continuousChunk } from './continuous-chunk.ts';
-import { resizeRgb } from './resize-rgb.ts';
+import { resizeRgb } from '@rsd/rsd-engine';
 import type { Policy, PolicyChunk, PolicyRequest } from './policy.ts';
 
 /**

@@ -6,7 +6,7 @@ import { syntheticObservations } from '@rsd/rsd-engine/testing';
 import { NdArray, packb, type WireValue } from '../msgpack-numpy.ts';
 import { LIBERO_MAPPING } from '../observation-mapping.ts';
 import { PolicyClient } from '../policy-client.ts';
-import { resizeRgb } from '../resize-rgb.ts';
+import { resizeRgb } from '@rsd/rsd-engine';
 
 export interface BenchOptions {
   readonly bundle: string;

@@ -1,7 +1,4 @@
-import type { RgbImage } from '@rsd/rsd-engine';
-
-// The same resizing as @rsd/eval-cli's `resizeRgb` (the evaluation's `--render-size`), kept here
-// so that the server does not depend on the evaluation CLI; test/resize-rgb.test.ts pins the rules.
+import type { RgbImage } from '../engine/rsd-engine.ts';
 
 /** How an image is brought to the bundle's input size. */
 export type ResizeMethod = 'none' | 'area-average' | 'bilinear';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resizeMethodFor, resizeRgb } from '../src/index.ts';
+import { resizeMethodFor, resizeRgb } from './resize-rgb.ts';
 
 const gray = (w: number, h: number, values: number[]) => ({ width: w, height: h, data: Uint8Array.from(values.flatMap((v) => [v, v, v])) });
 const channel0 = (img: { data: Uint8Array }) => Array.from(img.data.filter((_, i) => i % 3 === 0));
