@@ -1,24 +1,36 @@
-// Re-expresses a bundle trained on the embedded suite's old observation conventions
-// ("embedded-v0": table top at z = 0, both finger slides +) in LIBERO's ("libero": world frame
-// with the table top 0.9 m up, fingers left +, right −), exactly: backbone.onnx gets two nodes
-// in front of its `proprio` input mapping the new frame back to the one it was trained in,
-//   old = new · scale + bias,   scale = [1, 1, 1, 1, −1],   bias = −(LIBERO_FRAME.sceneOrigin) ‖ [0, 0],
-// and every other file is copied byte for byte. The manifest gets the new sha256, a trainedOn
-// record (conventions "libero", with a note) and provenance.proprioRebase.
+// Re-expresses a bundle trained on an earlier version of the embedded suite's observation
+// conventions in today's, exactly: backbone.onnx gets two nodes in front of its `proprio` input
+// (eePos[3] ‖ gripperQpos[2]) mapping the new observations back to the ones it was trained on,
+//   old = new · scale + bias   (per column; the presets are in proprio-rebase-presets.ts),
+// and every other file (continuous.onnx, draft/main, RFSQ, …) is copied byte for byte. The
+// manifest gets the new sha256, a trainedOn note and provenance.proprioRebase (preset, scale,
+// bias, the original backbone's sha256, and any earlier rebase as `previous`).
+// Presets (--preset):
+//   embedded-v0             the first embedded conventions (table top at z = 0, raw finger slides
+//                           both +) → today's (default, as before presets existed)
+//   libero-gripper-2026-12  LIBERO's frames with the raw finger slides (open ±0.060, closed
+//                           ∓0.0021) → LIBERO's finger scale (open ±0.039, closed ±0.0012):
+//                           scale [1, 1, 1, 1/a, 1/a], bias [0, 0, 0, −b/a, +b/a] with
+//                           a, b = FINGER_MAP.scale, .offset (@rsd/libero-bridge)
 // Then it checks with ONNX Runtime, on real embedded observations, that
 // old backbone(old proprio) ≈ new backbone(new proprio), and prints the max abs difference.
-// usage: npx tsx --conditions=@rsd/source tools/rebase-bundle-proprio.ts --bundle <dir> --out <dir> [--overwrite] [--check-episodes 5]
+// usage: npx tsx --conditions=@rsd/source tools/rebase-bundle-proprio.ts --bundle <dir> --out <dir>
+//          [--preset embedded-v0 | libero-gripper-2026-12] [--overwrite] [--check-episodes 5]
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { hashInstruction, onnxBackboneOf, prependInputAffine, writeBundle, type BundleManifest } from '@rsd/heads';
-import { createEmbeddedEnv, EMBEDDED_SPATIAL, LIBERO_FRAME, ScriptedExpert, type Observation } from '@rsd/libero-bridge';
+import { createEmbeddedEnv, EMBEDDED_SPATIAL, ScriptedExpert, type Observation } from '@rsd/libero-bridge';
 import { readBundle } from '@rsd/rsd-engine';
+import { PROPRIO_REBASE_PRESETS } from './proprio-rebase-presets.ts';
+import { uniqueNodeNames } from './unique-node-names.ts';
 
 const { values: v } = parseArgs({
-  options: { bundle: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' }, 'check-episodes': { type: 'string' } },
+  options: { bundle: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, overwrite: { type: 'boolean' }, 'check-episodes': { type: 'string' } },
 });
 if (v.bundle === undefined || v.out === undefined) throw new Error('--bundle and --out are required');
+const preset = PROPRIO_REBASE_PRESETS[v.preset ?? 'embedded-v0'];
+if (preset === undefined) throw new Error(`--preset ${v.preset}: unknown; one of ${Object.keys(PROPRIO_REBASE_PRESETS).join(', ')}`);
 const { manifest: m, models } = await readBundle(resolve(v.bundle));
 const onnxBackbone = onnxBackboneOf(m, 'rebase-bundle-proprio');
 const proprio = onnxBackbone.proprio;
@@ -26,17 +38,19 @@ const oldBackbone = models['backbone.onnx']!;
 if (proprio === undefined || proprio.size !== 5 || proprio.fields.join(',') !== 'eePos,gripperQpos') {
   throw new Error(`${v.bundle}: backbone.proprio must be eePos ‖ gripperQpos (5 values), got ${JSON.stringify(proprio)}`);
 }
-if (m.trainedOn !== undefined && m.trainedOn.conventions !== 'embedded-v0') {
-  throw new Error(`${v.bundle}: trainedOn.conventions is ${m.trainedOn.conventions}; only embedded-v0 bundles are rebased`);
-}
-const o = LIBERO_FRAME.sceneOrigin;
-const scale = [1, 1, 1, LIBERO_FRAME.fingerSigns[0], LIBERO_FRAME.fingerSigns[1]];
-const bias = [-o[0], -o[1], -o[2], 0, 0];
-const backbone = prependInputAffine(oldBackbone, 'proprio', scale, bias);
+const refusal = preset.refusal(m);
+if (refusal !== undefined) throw new Error(`${v.bundle}: --preset ${preset.name} does not apply: ${refusal}`);
+const { scale, bias } = preset;
+// a trained backbone's own proprio normalisation was put in front by the same function: its node
+// names come back, which ONNX Runtime refuses, so the later (trained) nodes are renamed
+const { model: backbone, renamed } = uniqueNodeNames(prependInputAffine(oldBackbone, 'proprio', scale, bias));
+if (renamed.length > 0) process.stderr.write(`renamed the trained graph's nodes ${renamed.join(', ')} (their names clashed with the rebase's)\n`);
 const note =
-  'trained on the embedded suite before it adopted LIBERO conventions (embedded-v0); backbone.onnx rebased exactly ' +
+  `trained on ${preset.from}; backbone.onnx rebased exactly to ${preset.to} ` +
   `(proprio mapped back by old = new * ${JSON.stringify(scale)} + ${JSON.stringify(bias)} in front of the trained graph; ` +
-  'tools/rebase-bundle-proprio.ts), so it reads LIBERO-convention observations';
+  `tools/rebase-bundle-proprio.ts --preset ${preset.name})`;
+const previous = (m.provenance as { proprioRebase?: unknown }).proprioRebase;
+const trainedOn = m.trainedOn ?? { env: 'embedded', suite: EMBEDDED_SPATIAL.name, conventions: 'libero' as const };
 const written: BundleManifest = await writeBundle(
   resolve(v.out),
   {
@@ -46,9 +60,20 @@ const written: BundleManifest = await writeBundle(
     tokenizer: m.tokenizer,
     backbone: m.backbone,
     ...(m.execution === undefined ? {} : { execution: m.execution }),
-    trainedOn: { env: 'embedded', suite: EMBEDDED_SPATIAL.name, conventions: 'libero', note },
+    trainedOn: { env: trainedOn.env, suite: trainedOn.suite, conventions: 'libero', note: trainedOn.note === undefined ? note : `${trainedOn.note}; then ${note}` },
     ...(m.continuous === undefined ? {} : { continuous: m.continuous }),
-    provenance: { ...m.provenance, proprioRebase: { from: 'embedded-v0', to: 'libero', scale, bias, originalBackboneSha256: m.files['backbone.onnx']!.sha256 } },
+    provenance: {
+      ...m.provenance,
+      proprioRebase: {
+        preset: preset.name,
+        from: preset.from,
+        to: preset.to,
+        scale,
+        bias,
+        originalBackboneSha256: m.files['backbone.onnx']!.sha256,
+        ...(previous === undefined ? {} : { previous }),
+      },
+    },
     models: { ...models, 'backbone.onnx': backbone },
   },
   { overwrite: v.overwrite === true },
@@ -76,8 +101,7 @@ try {
     const expert = new ScriptedExpert(e);
     for (let t = 0; t < 60; t++) {
       if (t % 3 === 0) {
-        const s = env.sceneState(); // the scene's own frame = the old observation conventions
-        const oldP = Float32Array.of(s.ee.pos[0], s.ee.pos[1], s.ee.pos[2], s.fingers[0], s.fingers[1]);
+        const oldP = preset.oldProprio(env.sceneState(), obs); // what the bundle saw in training
         const newP = Float32Array.of(...obs.eePos, ...obs.gripperQpos);
         const [a, b] = await Promise.all([oldS.run(feeds(obs, oldP, task.instruction)), newS.run(feeds(obs, newP, task.instruction))]);
         const fa = Object.values(a)[0]!.data as Float32Array;
@@ -98,6 +122,6 @@ try {
   await env.close();
   await Promise.all([oldS.release(), newS.release()]);
 }
-const result = { samples, featureMaxAbsDiff: maxAbs, featureMaxRelDiff: maxRel, features: m.dims.F };
+const result = { preset: preset.name, samples, featureMaxAbsDiff: maxAbs, featureMaxRelDiff: maxRel, features: m.dims.F };
 console.log(JSON.stringify(result));
 if (!(maxAbs < 1e-4)) throw new Error(`the rebased backbone differs by ${maxAbs} (max abs) from the original on the same states`);

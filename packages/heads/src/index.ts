@@ -68,6 +68,8 @@ export type { InferConfigOptions } from './checkpoint/infer-heads-config.ts';
 export { checkpointConfig, checkpointToOnnx } from './checkpoint/checkpoint-to-onnx.ts';
 export type { CheckpointToOnnxOptions, ConvertedHead } from './checkpoint/checkpoint-to-onnx.ts';
 export { trainHeads } from './train/train-heads.ts';
+export { checkPrefixNoise, corruptPrefix, undecidedCode } from './train/prefix-noise.ts';
+export type { PrefixNoise } from './train/prefix-noise.ts';
 export type {
   TrainHeadsDeps,
   TrainHeadsOptions,

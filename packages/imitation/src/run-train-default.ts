@@ -6,7 +6,7 @@ import { featureDataset, registerWasmTrainingKernels, trainHeads, type BackboneC
 import { createEmbeddedEnv } from '@rsd/libero-bridge';
 import { loadRfsqParams, RfsqTokenizer, selectTfBackend } from '@rsd/rfsq';
 import { trainRfsq, TRAIN_DEFAULTS, type ProgressSink } from '@rsd/rfsq/train';
-import { OrtBackend, readBundle } from '@rsd/rsd-engine';
+import { readBundle } from '@rsd/rsd-engine';
 import { EvalError, type ProgressStream } from '@rsd/eval-cli';
 import { collectOnPolicyFeatures } from './collect-onpolicy-features.ts';
 import { writeDefaultBundle } from './default-bundle.ts';
@@ -22,6 +22,7 @@ import { loadTeacherCheckpoint, loadTeacherWeights, saveTeacherCheckpoint, saveT
 import { buildTeacherDataset, teacherNormalization } from './teacher/teacher-dataset.ts';
 import type { TeacherModelConfig } from './teacher/teacher-model.ts';
 import { exportTeacherOnnx } from './teacher/teacher-onnx.ts';
+import { teacherFeatures } from './teacher/teacher-features.ts';
 import { TeacherPolicy } from './teacher/teacher-policy.ts';
 import { trainTeacher } from './teacher/train-teacher.ts';
 
@@ -310,6 +311,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
           learningRate: cfg.headsLearningRate,
           seed: cfg.seed,
           resume: true,
+          ...(cfg.headsPrefixNoise === null ? {} : { prefixNoise: cfg.headsPrefixNoise }),
         },
         {
           tf,
@@ -439,49 +441,6 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
     chosenEpoch: chosen,
     draft: draftReport,
   };
-}
-
-/**
- * The teacher's features [N, F] and chunks [N, C·A] (environment units) for every sample, computed
- * by the exported ONNX files (exactly what the bundle computes at run time), unaugmented.
- */
-async function teacherFeatures(
-  onnx: { backbone: Uint8Array; continuous: Uint8Array },
-  data: ReturnType<typeof buildTeacherDataset>,
-  spec: { imageSize: number; maxTokens: number; chunk: number; actionDim: number },
-  log: (line: string) => void,
-): Promise<{ features: Float32Array; chunks: Float32Array }> {
-  const ort = new OrtBackend();
-  const options = { executionProviders: ['cpu' as const], log };
-  const backbone = await ort.createSession('teacher backbone.onnx', onnx.backbone, options);
-  const head = await ort.createSession('teacher continuous.onnx', onnx.continuous, options);
-  const S = spec.imageSize;
-  const CA = spec.chunk * spec.actionDim;
-  let F = 0;
-  let features = new Float32Array(0);
-  const chunks = new Float32Array(data.N * CA);
-  try {
-    for (let i = 0; i < data.N; i += 256) {
-      const n = Math.min(256, data.N - i);
-      const f = await backbone.run({
-        image: { type: 'uint8', data: data.images.subarray(i * S * S * 3, (i + n) * S * S * 3), dims: [n, S, S, 3] },
-        instruction: { type: 'int64', data: BigInt64Array.from(data.instructions.subarray(i * spec.maxTokens, (i + n) * spec.maxTokens), (v) => BigInt(v)), dims: [n, spec.maxTokens] },
-        proprio: { type: 'float32', data: data.proprio.subarray(i * PROPRIO_SIZE, (i + n) * PROPRIO_SIZE), dims: [n, PROPRIO_SIZE] },
-      });
-      const fv = f['features']!;
-      if (F === 0) {
-        F = Number(fv.dims[1]);
-        features = new Float32Array(data.N * F);
-      }
-      features.set(fv.data as Float32Array, i * F);
-      const c = await head.run({ features: fv });
-      chunks.set(c['actions']!.data as Float32Array, i * CA);
-    }
-  } finally {
-    await backbone.release();
-    await head.release();
-  }
-  return { features, chunks };
 }
 
 /** Copies the finished bundle to `out` (a temporary sibling, then rename; an old `out` is replaced). */

@@ -1,4 +1,4 @@
-import type { BackboneConfig, HeadsConfig } from '@rsd/heads';
+import { checkPrefixNoise, type BackboneConfig, type HeadsConfig, type PrefixNoise } from '@rsd/heads';
 
 /**
  * Everything that decides the embedded-default bundle (seeds included): the same config
@@ -55,6 +55,12 @@ export interface TrainDefaultConfig {
    */
   readonly heads: Pick<HeadsConfig, 'draftLayers' | 'mainWidth' | 'mainDepth' | 'draftWidth' | 'draftDepth'>;
   readonly headTargets: 'teacher' | 'expert';
+  /**
+   * The main head trained on corrupted prefixes towards the clean tokens (`@rsd/heads`
+   * PrefixNoise), so its guesses for deeper layers survive the wrong prefix a draft or an earlier
+   * Jacobi pass gives it (fewer main passes; exact mode stays exact). null = plain teacher forcing.
+   */
+  readonly headsPrefixNoise: PrefixNoise | null;
   readonly mainEpochs: number;
   readonly draftEpochs: number;
   readonly headsBatchSize: number;
@@ -112,10 +118,12 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
     workers: 2,
     select: { epochs: [8], trialsPerTask: 10, maxSteps: 220 },
   },
-  heads: { draftLayers: 4, mainWidth: 256, mainDepth: 2, draftWidth: 128, draftDepth: 2 },
+  // draft = main's layer-0 path (exact); the prefix-noise main keeps its deeper guesses (issue 21)
+  heads: { draftLayers: 1, mainWidth: 256, mainDepth: 2, draftWidth: 32, draftDepth: 2 },
   headTargets: 'teacher',
+  headsPrefixNoise: { cleanShare: 0.25, maxRate: 0.3 },
   mainEpochs: 10,
-  draftEpochs: 2,
+  draftEpochs: 1,
   headsBatchSize: 128,
   headsLearningRate: 1e-3,
   onPolicyDraft: { episodesPerTask: 0, maxSteps: 220, draftWidth: 512, draftEpochs: 8 },
@@ -188,6 +196,7 @@ export function checkTrainDefaultConfig(c: TrainDefaultConfig): void {
   int(c.mainEpochs, 'mainEpochs', 1);
   int(c.draftEpochs, 'draftEpochs', 1);
   int(c.headsBatchSize, 'headsBatchSize', 1);
+  if (c.headsPrefixNoise !== null) checkPrefixNoise(c.headsPrefixNoise, 'config.headsPrefixNoise');
   if (!(c.headsLearningRate > 0)) throw new RangeError(`config.headsLearningRate must be > 0, got ${c.headsLearningRate}`);
   int(c.onPolicyDraft.episodesPerTask, 'onPolicyDraft.episodesPerTask', 0);
   int(c.onPolicyDraft.maxSteps, 'onPolicyDraft.maxSteps', 1);
@@ -206,7 +215,7 @@ export function stageSlices(c: TrainDefaultConfig) {
     rfsq: { rfsq: c.rfsq, seed: c.seed },
     teacher: { seed: c.seed, imageSize: c.imageSize, teacher: teacherTraining },
     select: { tasks: c.tasks, seed: c.seed, select, execution: { executeSteps: c.execution.executeSteps, ensemble: c.execution.ensemble } },
-    heads: { heads: c.heads, headTargets: c.headTargets, mainEpochs: c.mainEpochs, draftEpochs: c.draftEpochs, batchSize: c.headsBatchSize, learningRate: c.headsLearningRate, seed: c.seed },
+    heads: { heads: c.heads, headTargets: c.headTargets, ...(c.headsPrefixNoise === null ? {} : { prefixNoise: c.headsPrefixNoise }), mainEpochs: c.mainEpochs, draftEpochs: c.draftEpochs, batchSize: c.headsBatchSize, learningRate: c.headsLearningRate, seed: c.seed },
     onPolicy: { tasks: c.tasks, seed: c.seed, onPolicyDraft: c.onPolicyDraft, execution: c.execution, batchSize: c.headsBatchSize, learningRate: c.headsLearningRate },
   } as const;
 }

@@ -31,7 +31,7 @@ export type { InitState, TablePose } from './embedded/init-states.ts';
 export type { Pose, SceneState } from './embedded/scene-state.ts';
 export { bowlOnPlate, bowlReleased, isSuccess } from './embedded/success.ts';
 export { CONTROL } from './embedded/hand-control.ts';
-export { LIBERO_FRAME, toLiberoFingers, toLiberoPosition } from './embedded/libero-frame.ts';
+export { FINGER_ANCHORS, FINGER_MAP, LIBERO_FRAME, toLiberoFingers, toLiberoPosition, toLiberoQuat } from './embedded/libero-frame.ts';
 export { runRollouts } from './embedded/rollout.ts';
 export type { RolloutJob, RolloutOptions, RolloutResult } from './embedded/rollout.ts';
 export { runRolloutsInWorker, runTimedRolloutsInWorker } from './embedded/run-rollouts-in-worker.ts';

@@ -32,11 +32,14 @@ export interface Observation {
   readonly agentviewDepth?: DepthImage;
   /** `ee_pos`: float64 [3], end-effector position in metres, LIBERO's world frame (table top ≈ 0.9 m up). */
   readonly eePos: Float64Array;
-  /** `ee_quat`: float64 [4], end-effector orientation as (x, y, z, w), robosuite's order. */
+  /**
+   * `ee_quat`: float64 [4], end-effector orientation as (x, y, z, w), robosuite's order, in
+   * robosuite's hand frame: about (1, 0, 0, 0) with the hand at rest, pointing down (180° about x).
+   */
   readonly eeQuat: Float64Array;
   /**
-   * `gripper_qpos`: float64 [2], finger joint positions in metres, LIBERO's signs: left ≥ 0,
-   * right ≤ 0 (0 = closed; the Panda's open fingers are about (+0.039, −0.039)).
+   * `gripper_qpos`: float64 [2], finger joint positions in metres, LIBERO's scale and signs:
+   * left ≥ 0, right ≤ 0; about (+0.039, −0.039) open and (+0.0012, −0.0012) closed on nothing.
    */
   readonly gripperQpos: Float64Array;
   /**

@@ -13,7 +13,7 @@ export { percentile } from './stats/percentile.ts';
 export type { DecodeMode, DecodePlan } from './decode/decode-plan.ts';
 export { checkDecodePlan, toleranceOf } from './decode/decode-plan.ts';
 export type { DecodeModels } from './decode/decode-models.ts';
-export { decodeTokens } from './decode/decode-tokens.ts';
+export { decodeTokens, undecidedCode } from './decode/decode-tokens.ts';
 export { LayerChecks } from './decode/layer-checks.ts';
 export type { ProposalSource, SourceChecks } from './decode/layer-checks.ts';
 export type { DecodeOutcome } from './decode/decode-tokens.ts';

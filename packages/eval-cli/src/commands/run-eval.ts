@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EvalFlags } from '../cli/eval-flags.ts';
@@ -16,10 +16,10 @@ import type { EpisodeExecutor } from '../execution/episode-executor.ts';
 import { WorkerPoolExecutor } from '../execution/worker-pool-executor.ts';
 import { ProgressReporter, type ProgressStream } from '../progress/progress-reporter.ts';
 import { episodeKey, planEpisodes } from '../protocol/episode-job.ts';
-import { EpisodeLogWriter, readEpisodeLog } from '../results/episode-log.ts';
+import { readEpisodeLog } from '../results/episode-log.ts';
 import type { EpisodeRecord } from '../results/episode-record.ts';
 import { readRunManifest, RUN_FORMAT, type RunManifest } from '../results/run-manifest.ts';
-import { writeJsonAtomic } from '../results/write-json-atomic.ts';
+import { RunFolder } from '../results/run-folder.ts';
 import { writeOutputs, type RunOutputs } from './write-outputs.ts';
 import { parseEnsemble } from '../protocol/temporal-ensemble.ts';
 import { trainedOnWarning } from '../config/trained-on-warning.ts';
@@ -116,22 +116,45 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
     ...[trainedOnWarning(bundle.manifest, { envKind: config.envKind, suite: config.suite })].filter((w): w is string => w !== undefined),
   ];
   let run: RunManifest;
+  let folder: RunFolder;
   if (saved !== undefined) {
     compareRunIdentity(saved.identity, config, config.outDir);
     compareRunFeatures(saved.features, features, config.outDir);
     run = saved;
+    folder = RunFolder.resume(config.outDir);
   } else {
-    if (existsSync(logPath)) {
+    // an empty log (left by a setup fault of an older version) holds no episode to mix with
+    if (existsSync(logPath) && statSync(logPath).size > 0) {
       throw new EvalError('INVALID_FLAG', `--out ${config.outDir} already holds episodes.jsonl: continue it with --resume ${config.outDir} or choose another --out`, { subject: 'out' });
     }
     run = { format: RUN_FORMAT, identity: runIdentityOf(config), env: flags.env ?? 'embedded', bundleDir: config.bundleDir, bundleName: bundle.manifest.name, startedAt: now().toISOString(), notes, ...(features === undefined ? {} : { features: featuresRecordOf(features) }) };
-    try {
-      mkdirSync(config.outDir, { recursive: true });
-    } catch (error) {
-      throw new EvalError('IO_ERROR', `cannot create ${config.outDir}: ${(error as Error).message}`, { subject: 'out', cause: error });
-    }
-    writeJsonAtomic(join(config.outDir, 'run.json'), run);
+    // run.json and episodes.jsonl are written with the first episode record: a setup fault leaves
+    // nothing that would refuse the same command
+    folder = RunFolder.start(config.outDir, run);
   }
+  try {
+    return await runPlanned(config, run, folder, { camera, retry, notes, stream, deps });
+  } catch (error) {
+    if (folder.discard()) throw error;
+    if (EvalError.isInstance(error) && error.code === 'SERVERS_DOWN') {
+      throw new EvalError('SERVERS_DOWN', `${error.message}. No episode had finished: nothing was kept; restart the servers and run the same command again`, {
+        subject: 'env',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Runs the plan's missing episodes into `folder` and writes the results (the part of `runEval` after validation). */
+async function runPlanned(
+  config: EvalConfig,
+  run: RunManifest,
+  folder: RunFolder,
+  ctx: { readonly camera: CameraSize; readonly retry: RetryOptions; readonly notes: readonly string[]; readonly stream: ProgressStream; readonly deps: EvalDeps },
+): Promise<EvalResult> {
+  const { camera, retry, notes, stream, deps } = ctx;
+  const logPath = folder.logPath;
   const plan = planEpisodes({ modes: config.modes, tasks: config.tasks, trials: config.trials, seed: config.seed, video: config.video });
   const planned = new Set(plan.map(episodeKey));
   const previous = readEpisodeLog(logPath, { repair: true }).filter((r) => planned.has(episodeKey(r)));
@@ -143,10 +166,8 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
   const endpoints = await startEndpointPool(config, camera, retry, (line) => progress.log(line));
   const totals = new Map(config.modes.map((m) => [m, plan.filter((j) => j.mode === m).length] as const));
   progress.start(totals, previous.filter((r) => r.status === 'ok'));
-  let writer: EpisodeLogWriter;
   let executor: EpisodeExecutor;
   try {
-    writer = new EpisodeLogWriter(logPath);
     executor = (deps.createExecutor ?? defaultExecutor)(config, camera, (line) => progress.log(line));
   } catch (error) {
     endpoints?.close();
@@ -158,7 +179,7 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
     await executor.runAll(
       todo,
       (record: EpisodeRecord) => {
-        writer.append(record);
+        folder.append(record);
         ran++;
         if (record.status === 'ok') ok++;
         progress.episode(record);
@@ -166,7 +187,7 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
       { attempts: retry.attempts, log: (line) => progress.log(line), ...(endpoints === undefined ? {} : { endpoints }) },
     );
   } catch (error) {
-    if (EvalError.isInstance(error) && error.code === 'SERVERS_DOWN') {
+    if (EvalError.isInstance(error) && error.code === 'SERVERS_DOWN' && folder.records + finished.size > 0) {
       throw new EvalError(
         'SERVERS_DOWN',
         `${error.message}. The run stopped: ${ok} of ${plan.length} episodes are finished and kept in ${logPath}; restart the servers and continue with --resume ${config.outDir}`,
@@ -177,9 +198,11 @@ export async function runEval(flags: EvalFlags, deps: EvalDeps = {}): Promise<Ev
   } finally {
     endpoints?.close();
     progress.finish();
-    writer.close();
+    folder.close();
     await executor.close();
   }
+  folder.open(); // run.json and episodes.jsonl exist even when nothing was left to run
+  folder.close();
   const records = readEpisodeLog(logPath).filter((r) => planned.has(episodeKey(r)));
   const outputs = writeOutputs(config.outDir, run, records);
   return { ...outputs, outDir: config.outDir, ran, skipped: finished.size, errors: records.filter((r) => r.status === 'error').length };

@@ -5,6 +5,7 @@ import { HeadsError } from '../errors/heads-error.ts';
 import { validateHeadsConfig, type HeadsConfig } from '../heads-config.ts';
 import { syntheticFeatureDataset } from '../testing/synthetic-feature-dataset.ts';
 import { readFeatureDataset, type FeatureDataset } from '../train/feature-dataset.ts';
+import { checkPrefixNoise, type PrefixNoise } from '../train/prefix-noise.ts';
 import { trainHeads, type TrainHeadsResult } from '../train/train-heads.ts';
 import { numberFlag } from './parse-number-flag.ts';
 import { userPath } from './user-path.ts';
@@ -15,7 +16,8 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
                          [--config <heads.json>] [--K 7] [--k 3] [--main-width 256] [--main-depth 2]
                          [--draft-width 128] [--draft-depth 2] [--main-epochs 20] [--draft-epochs 20]
                          [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--soft-weight 1]
-                         [--draft-init auto|main|random] [--resume]
+                         [--draft-init auto|main|random] [--prefix-noise <rate>] [--prefix-clean 0.25]
+                         [--resume]
                          [--backend tensorflow|wasm|cpu] [--json]
   npx nx run heads:train --synthetic <N> --out <dir> ...   (a synthetic dataset, for a smoke test)
 
@@ -27,6 +29,11 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
   --draft-init  main: start the draft from the main head's layer-0 path (exact layer-0
               agreement; needs draft depth = main depth, draft width >= main width / L);
               random: seeded init; auto (default): main when the config allows it
+  --prefix-noise  train the main head on corrupted prefixes towards the clean tokens: per sample
+              a random suffix of layers is set to the undecided code and the codes before it
+              move to a neighbouring level with probability up to <rate> (0..1), so its guesses
+              for deeper layers survive a wrong prefix (Jacobi consistency); --prefix-clean is
+              the share of samples left clean (default 0.25). Off unless given.
   --resume    continue from <out>/checkpoint.safetensors (written after every epoch)
   --backend   force a TensorFlow.js backend (default: tensorflow, else wasm, else cpu; printed)
 
@@ -50,6 +57,7 @@ export interface TrainCommandOptions {
   readonly resume: boolean;
   readonly softWeight: number;
   readonly draftInit: 'auto' | 'main' | 'random';
+  readonly prefixNoise?: PrefixNoise | undefined;
   readonly backend?: TfBackendName | undefined;
 }
 
@@ -76,6 +84,8 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       lr: s,
       'soft-weight': s,
       'draft-init': s,
+      'prefix-noise': s,
+      'prefix-clean': s,
       seed: s,
       val: s,
       backend: s,
@@ -120,6 +130,12 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
   opt('main-depth', 'mainDepth', 1);
   opt('draft-width', 'draftWidth', 1);
   opt('draft-depth', 'draftDepth', 0);
+  if (v['prefix-clean'] !== undefined && v['prefix-noise'] === undefined) throw new TypeError('--prefix-clean needs --prefix-noise');
+  const prefixNoise =
+    v['prefix-noise'] === undefined
+      ? undefined
+      : { maxRate: numberFlag(v['prefix-noise'], 'prefix-noise', 0, 'float', 0), cleanShare: numberFlag(v['prefix-clean'], 'prefix-clean', 0.25, 'float', 0) };
+  if (prefixNoise !== undefined) checkPrefixNoise(prefixNoise, '--prefix-noise/--prefix-clean');
   const valFraction = numberFlag(v.val, 'val', 0.1, 'float', 0);
   if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`--val must be in (0, 1), got "${v.val}"`);
   return {
@@ -138,6 +154,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       resume: v.resume ?? false,
       softWeight: numberFlag(v['soft-weight'], 'soft-weight', 1, 'float', 0),
       draftInit: (v['draft-init'] ?? 'auto') as 'auto' | 'main' | 'random',
+      prefixNoise,
       backend: v.backend as TfBackendName | undefined,
     },
     json,
@@ -206,6 +223,7 @@ export async function runTrain(
       resume: options.resume,
       softWeight: options.softWeight,
       draftInit: options.draftInit,
+      ...(options.prefixNoise !== undefined ? { prefixNoise: options.prefixNoise } : {}),
     },
     {
       tf: selected.tf,

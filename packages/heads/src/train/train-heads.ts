@@ -15,6 +15,7 @@ import { distillationTargets } from './distillation-targets.ts';
 import { checkDatasetAgainstConfig, type FeatureDataset } from './feature-dataset.ts';
 import { argmaxAt, draftArgmax } from './greedy-decode.ts';
 import { gatherRows, minibatches, shuffled } from './minibatches.ts';
+import { checkPrefixNoise, corruptPrefix, type PrefixNoise } from './prefix-noise.ts';
 import { loadTrainState, saveTrainState, type TrainState } from './train-checkpoint.ts';
 import { writeTrainedHeads, type TrainedFiles } from './write-trained-heads.ts';
 
@@ -48,6 +49,11 @@ export interface TrainHeadsOptions {
    * init, `auto` (default) uses `main` when the config allows it. The choice is logged.
    */
   readonly draftInit?: 'auto' | 'main' | 'random';
+  /**
+   * Main head trained on corrupted prefixes towards the clean tokens ({@link PrefixNoise}), so
+   * that its guesses for deeper layers survive a wrong prefix; omitted = plain teacher forcing.
+   */
+  readonly prefixNoise?: PrefixNoise;
 }
 
 export interface TrainHeadsDeps {
@@ -131,6 +137,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
   if (!(options.valFraction > 0 && options.valFraction < 1))
     throw new RangeError(`options.valFraction must be in (0, 1), got ${options.valFraction}`);
   checkDatasetAgainstConfig(data, cfg);
+  if (options.prefixNoise !== undefined) checkPrefixNoise(options.prefixNoise, 'options.prefixNoise');
   if (options.draftInit === 'main') draftFromMainLayer0Check(cfg);
   if (data.N < 2)
     throw new HeadsError('INVALID_SHAPE', 'dataset: at least 2 samples are needed (train + validation)', {
@@ -251,9 +258,18 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
             `[heads] main  epoch ${epoch + 1}/${options.mainEpochs} batch ${bi + 1}/${mainBatches.length}`,
           );
           const { f, t } = batchTensors(rows);
-          const cost = opt.minimize(() => crossEntropy(tf, main.apply(f, t), t, K), true, main.variables)!;
+          // the head reads the (maybe corrupted) prefix; the loss always targets the clean tokens
+          const input =
+            options.prefixNoise === undefined
+              ? t
+              : tf.tensor4d(
+                  corruptPrefix(t.dataSync() as Int32Array, rows.length, P, L, K, options.prefixNoise, options.seed + 7919 * (epoch + 1) + 31 * bi),
+                  [rows.length, C, H, L],
+                  'int32',
+                );
+          const cost = opt.minimize(() => crossEntropy(tf, main.apply(f, input), t, K), true, main.variables)!;
           sum += cost.dataSync()[0]! * rows.length;
-          tf.dispose([f, t, cost]);
+          tf.dispose(input === t ? [f, t, cost] : [f, t, input, cost]);
         }
         deps.progress?.('');
         const m = mainMetrics();

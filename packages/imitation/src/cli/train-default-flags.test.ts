@@ -25,4 +25,13 @@ describe('parseTrainDefaultFlags', () => {
     expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--head-targets', 'labels'])).toThrow(/--head-targets/);
     expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--select-trials', '0'])).toThrow(/--select-trials/);
   });
+
+  test('--prefix-noise, --draft-layers and --draft-width set the student fields; off turns the noise off', () => {
+    const c = parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', '0.2', '--draft-layers', '2', '--draft-width', '64']).config;
+    expect(c.headsPrefixNoise).toEqual({ cleanShare: 0.25, maxRate: 0.2 });
+    expect(c.heads).toMatchObject({ draftLayers: 2, draftWidth: 64 });
+    expect(parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', 'off']).config.headsPrefixNoise).toBeNull();
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', '1.5'])).toThrow(/--prefix-noise/);
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--draft-layers', '0'])).toThrow(/--draft-layers/);
+  });
 });

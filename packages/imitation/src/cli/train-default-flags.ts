@@ -36,6 +36,12 @@ Progress: one line per epoch/task with samples/s and the stage's ETA (a status l
                           snapshot is the teacher (default ${TRAIN_DEFAULT_CONFIG.teacher.select.epochs.join(',')}; the last always runs)
   --select-trials <n>     validation episodes per task for each snapshot (default ${TRAIN_DEFAULT_CONFIG.teacher.select.trialsPerTask})
   --head-targets <t>      teacher (default: RFSQ tokens of the teacher's chunk) | expert
+  --prefix-noise <r|off>  train the main head on corrupted prefixes (a random suffix of layers set
+                          to the undecided code, codes before it moved one level with probability
+                          up to r; a quarter of samples clean) so its deeper guesses survive a
+                          wrong prefix (default ${TRAIN_DEFAULT_CONFIG.headsPrefixNoise === null ? 'off' : TRAIN_DEFAULT_CONFIG.headsPrefixNoise.maxRate})
+  --draft-layers <k>      layers the draft proposes (default ${TRAIN_DEFAULT_CONFIG.heads.draftLayers})
+  --draft-width <n>       the draft's hidden width (default ${TRAIN_DEFAULT_CONFIG.heads.draftWidth})
   --main-epochs <n>       main head epochs on the frozen features (default ${TRAIN_DEFAULT_CONFIG.mainEpochs})
   --draft-epochs <n>      draft distillation epochs (default ${TRAIN_DEFAULT_CONFIG.draftEpochs})
   --rfsq-epochs <n>       tokenizer epochs (default ${TRAIN_DEFAULT_CONFIG.rfsq.epochs})
@@ -77,6 +83,9 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
         'select-trials': { type: 'string' },
         'head-targets': { type: 'string' },
         'main-epochs': { type: 'string' },
+        'prefix-noise': { type: 'string' },
+        'draft-layers': { type: 'string' },
+        'draft-width': { type: 'string' },
         'draft-epochs': { type: 'string' },
         'rfsq-epochs': { type: 'string' },
         'image-size': { type: 'string' },
@@ -105,6 +114,14 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
   if (targets !== undefined && targets !== 'teacher' && targets !== 'expert') {
     throw new EvalError('INVALID_FLAG', `--head-targets must be teacher or expert, got "${targets}"`, { subject: '--head-targets' });
   }
+  const noiseFlag = parsed['prefix-noise'];
+  let prefixNoise = base.headsPrefixNoise;
+  if (noiseFlag === 'off') prefixNoise = null;
+  else if (noiseFlag !== undefined) {
+    const r = Number(noiseFlag);
+    if (!(r >= 0 && r <= 1)) throw new EvalError('INVALID_FLAG', `--prefix-noise must be a rate in [0, 1] or off, got "${noiseFlag}"`, { subject: '--prefix-noise' });
+    prefixNoise = { cleanShare: base.headsPrefixNoise?.cleanShare ?? 0.25, maxRate: r };
+  }
   const teacherEpochs = int('teacher-epochs', parsed['teacher-epochs'], 1) ?? base.teacher.epochs;
   const selectEpochs = parsed['select-epochs']?.split(',').map((t) => int('select-epochs', t.trim(), 1)!);
   const past = (selectEpochs ?? []).find((e) => e > teacherEpochs);
@@ -128,6 +145,12 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
       },
     },
     headTargets: targets ?? base.headTargets,
+    headsPrefixNoise: prefixNoise,
+    heads: {
+      ...base.heads,
+      draftLayers: int('draft-layers', parsed['draft-layers'], 1) ?? base.heads.draftLayers,
+      draftWidth: int('draft-width', parsed['draft-width'], 1) ?? base.heads.draftWidth,
+    },
     mainEpochs: int('main-epochs', parsed['main-epochs'], 1) ?? base.mainEpochs,
     draftEpochs: int('draft-epochs', parsed['draft-epochs'], 1) ?? base.draftEpochs,
     onPolicyDraft: {

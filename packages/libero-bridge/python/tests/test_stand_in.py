@@ -1,5 +1,6 @@
 """The stand-in keeps what was measured on real LIBERO (8f1084e, robosuite 1.4.1): world-frame
-positions, finger signs, upside-down renders, a step after success accepted (stdlib unittest)."""
+positions, finger signs and scale, the hand frame, upside-down renders, a step after success
+accepted (stdlib unittest)."""
 
 import os
 import sys
@@ -20,6 +21,14 @@ class StandInAsLiberoTest(unittest.TestCase):
         left, right = obs["robot0_gripper_qpos"]
         self.assertAlmostEqual(left, 0.039)
         self.assertAlmostEqual(right, -0.039)
+        self.assertEqual(obs["robot0_eef_quat"], [1.0, 0.0, 0.0, 0.0])  # (x, y, z, w): hand down
+
+    def test_a_closed_gripper_holding_nothing_reads_about_one_millimetre(self):
+        self.env.reset()
+        obs, _reward, _done, _ = self.env.step([0, 0, 0, 0, 0, 0, 1])
+        left, right = obs["robot0_gripper_qpos"]
+        self.assertAlmostEqual(left, 0.001)
+        self.assertAlmostEqual(right, -0.001)
 
     def test_a_step_after_success_is_accepted_and_the_horizon_refused(self):
         self.env.set_init_state([0.0, 0.0, 0.92, 0.0, 0.0, 0.92])

@@ -4,7 +4,7 @@ import { EmbeddedEnv, createEmbeddedEnv } from './embedded-env.ts';
 import { EMBEDDED_SPATIAL } from './embedded-spatial-suite.ts';
 import { drawInitState, validationInitState } from './init-states.ts';
 import { liveSimulationCount } from './simulation.ts';
-import { LIBERO_FRAME } from './libero-frame.ts';
+import { FINGER_ANCHORS, FINGER_MAP, LIBERO_FRAME, toLiberoFingers } from './libero-frame.ts';
 
 const episode = { suite: 'embedded_spatial', taskId: 3, initState: 7, seed: 0 };
 
@@ -34,9 +34,9 @@ describe('EmbeddedEnv', () => {
     const bottom = depth.data[31 * 48 + 24]!;
     expect(bottom).toBeGreaterThan(0.3);
     expect(bottom).toBeLessThan(2);
-    expect(obs.gripperQpos[0]).toBeGreaterThan(0.05); // LIBERO's signs: left +
-    expect(obs.gripperQpos[1]).toBeLessThan(-0.05); // right −
-    expect([...obs.eeQuat]).toEqual([0, 0, 0, 1].map((v, i) => (i === 3 ? expect.closeTo(1, 3) : expect.closeTo(v, 3))));
+    // LIBERO's scale and signs: open (+0.039, −0.039); robosuite's hand frame: at rest (1, 0, 0, 0) in (x, y, z, w)
+    expect([...obs.gripperQpos]).toEqual([expect.closeTo(0.039, 6), expect.closeTo(-0.039, 6)]);
+    expect([...obs.eeQuat]).toEqual([1, 0, 0, 0].map((v) => expect.closeTo(v, 3)));
   });
 
   it("observes in LIBERO's world frame: eePos z at reset 1.0–1.3 m (table top 0.9 m), fingers (+, −)", async () => {
@@ -46,10 +46,11 @@ describe('EmbeddedEnv', () => {
       expect(obs.eePos[2]).toBeLessThan(1.3);
       expect(obs.gripperQpos[0]).toBeGreaterThan(0);
       expect(obs.gripperQpos[1]).toBeLessThan(0);
-      // the privileged scene state keeps the scene's own frame (table top z = 0, slides >= 0)
+      // the privileged scene state keeps the scene's own frame (table top z = 0, raw slides)
       const s = env.sceneState();
       expect(obs.eePos[2]! - s.ee.pos[2]).toBeCloseTo(LIBERO_FRAME.sceneOrigin[2], 12);
-      expect([...obs.gripperQpos]).toEqual([s.fingers[0], -s.fingers[1]]);
+      expect(s.fingers).toEqual([FINGER_ANCHORS.open.embedded, FINGER_ANCHORS.open.embedded]);
+      expect([...obs.gripperQpos]).toEqual([...toLiberoFingers(s.fingers)]);
     }
   });
 
@@ -76,14 +77,16 @@ describe('EmbeddedEnv', () => {
     for (let i = 0; i < 4; i++) obs = (await env.step([0.2, 0, 0, 0, 0, 0, 1])).observation;
     expect(obs.eePos[0]! - start.eePos[0]!).toBeCloseTo(4 * 0.2 * 0.05, 2);
     expect(Math.abs(obs.eePos[1]! - start.eePos[1]!)).toBeLessThan(0.003);
-    expect(obs.gripperQpos[0]).toBeLessThan(start.gripperQpos[0]! - 0.02);
+    expect(obs.gripperQpos[0]).toBeLessThan(start.gripperQpos[0]! - 0.02 * FINGER_MAP.scale); // 2 cm of slide
   });
 
   it('turns the hand by 0.5 rad per unit of dyaw', async () => {
     await env.reset(episode);
     const { observation } = await env.step([0, 0, 0, 0, 0, 0.4, -1]);
-    const [, , z, w] = observation.eeQuat;
-    expect(2 * Math.atan2(z!, w!)).toBeCloseTo(0.2, 1);
+    // Rz(yaw) ⊗ Rx(180°) in (x, y, z, w) is (cos yaw/2, sin yaw/2, 0, 0)
+    const [x, y, z, w] = observation.eeQuat;
+    expect(2 * Math.atan2(y!, x!)).toBeCloseTo(0.2, 1);
+    expect(Math.hypot(z!, w!)).toBeLessThan(1e-3);
   });
 
   it('gives bit-identical observations for the same reset and actions', async () => {

@@ -9,7 +9,7 @@ import type { SceneState } from './scene-state.ts';
 import { CAMERA } from './scene-xml.ts';
 import { SpatialScene, type SceneSnapshot } from './spatial-scene.ts';
 import { isSuccess } from './success.ts';
-import { toLiberoFingers, toLiberoPosition } from './libero-frame.ts';
+import { toLiberoFingers, toLiberoPosition, toLiberoQuat } from './libero-frame.ts';
 
 const OBJ_CAMERA = 7;
 
@@ -122,7 +122,8 @@ export class EmbeddedEnv implements LiberoEnv {
 
   /**
    * Privileged state of the current episode (for the scripted expert and tests), in the scene's
-   * own frame: table top at z = 0 and finger slides ≥ 0, unlike observations (LIBERO's frame).
+   * own frame: table top at z = 0, hand identity = fingers down, raw finger slides (≥ 0 but for a
+   * squeeze), unlike observations (LIBERO's frame, hand frame and finger scale).
    */
   sceneState(): SceneState {
     if (!this.started) throw new BridgeError('EPISODE_NOT_STARTED', 'call reset before reading state', { subject: 'sceneState' });
@@ -186,14 +187,14 @@ export class EmbeddedEnv implements LiberoEnv {
   private observe(): Observation {
     const scene = this.open();
     const view = this.agentview.render(this.withDepth);
-    const [w, x, y, z] = scene.eeQuat();
     const obs: Observation = {
       agentviewRgb: view.rgb,
       ...(view.depth ? { agentviewDepth: view.depth } : {}),
       ...(this.wrist ? { eyeInHandRgb: this.wrist.render().rgb } : {}),
-      // LIBERO's frame and signs (see libero-frame.ts); the scene and SceneState keep their own
+      // LIBERO's frame, hand frame, finger scale and signs (see libero-frame.ts); the scene and
+      // SceneState keep their own
       eePos: toLiberoPosition(scene.eePos()),
-      eeQuat: Float64Array.of(x, y, z, w),
+      eeQuat: toLiberoQuat(scene.eeQuat()),
       gripperQpos: toLiberoFingers(scene.fingers()),
     };
     return obs;

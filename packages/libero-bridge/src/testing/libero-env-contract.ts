@@ -16,6 +16,27 @@ export interface LiberoEnvContractOptions {
   readonly image?: { readonly width: number; readonly height: number };
   /** Per-test timeout, ms. Default 60 000. */
   readonly timeoutMs?: number;
+  /** Steps a held gripper command gets to settle (opening, closing, reopening). Default 40 (real LIBERO: ±0.0392 after 20 steps of −1, ±0.0009 after 20 of +1). */
+  readonly gripperSteps?: number;
+}
+
+/** LIBERO's finger magnitudes, metres, and how far a backend may be from them. */
+const LIBERO_FINGERS = { open: 0.039, openTolerance: 0.002, closedMin: 0.0003, closedMax: 0.0025 } as const;
+
+/**
+ * World z of the hand's z axis (robosuite's approach direction) for eeQuat (x, y, z, w): the
+ * (2, 2) entry of its rotation matrix, 1 − 2(x² + y²); −1 = the hand points straight down.
+ */
+function handAxisWorldZ(eeQuat: ArrayLike<number>): number {
+  const x = eeQuat[0] ?? 0;
+  const y = eeQuat[1] ?? 0;
+  return 1 - 2 * (x * x + y * y);
+}
+
+/** Left finger ≥ 0, right ≤ 0: LIBERO's signs, which a closing gripper never flips. */
+function expectFingerSigns(q: Float64Array, where: string): void {
+  expect(q[0], `left finger ${where}`).toBeGreaterThanOrEqual(0);
+  expect(q[1], `right finger ${where}`).toBeLessThanOrEqual(0);
 }
 
 /** Deterministic actions in [-1, 1] (mulberry32), gripper alternating open/closed every 3 steps. */
@@ -150,13 +171,43 @@ export function describeLiberoEnvContract(
     );
 
     it(
-      "observes in LIBERO's conventions: world-frame eePos (reset z 1.0–1.3 m, table top ≈ 0.9 m), fingers (left +, right −)",
+      "observes in LIBERO's conventions at reset: world-frame eePos (z 1.0–1.3 m), hand pointing down in (x, y, z, w), fingers (left +, right −) no wider than LIBERO's open ±0.039",
       async () => {
         const obs = await env.reset(episode);
         expect(obs.eePos[2]).toBeGreaterThan(1.0);
         expect(obs.eePos[2]).toBeLessThan(1.3);
-        expect(obs.gripperQpos[0]).toBeGreaterThanOrEqual(0);
-        expect(obs.gripperQpos[1]).toBeLessThanOrEqual(0);
+        // robosuite's hand frame: at rest about (1, 0, 0, 0) = 180° about x, its z axis down
+        expect(handAxisWorldZ(obs.eeQuat)).toBeLessThan(-0.95);
+        expect(Math.abs(obs.eeQuat[0]!)).toBeGreaterThan(0.95);
+        // real LIBERO's initial states hold the fingers part open (±0.0208): only signs and width here
+        expectFingerSigns(obs.gripperQpos, 'at reset');
+        for (const q of obs.gripperQpos) expect(Math.abs(q)).toBeLessThan(LIBERO_FINGERS.open + LIBERO_FINGERS.openTolerance);
+      },
+      timeout,
+    );
+
+    it(
+      'gripper −1 opens to about ±0.039, +1 closes on nothing to about ±0.001, −1 reopens; the fingers never change sign',
+      async () => {
+        await env.reset(episode);
+        const settle = opts.gripperSteps ?? 40;
+        const hold = async (gripper: number, what: string) => {
+          let q: Float64Array = new Float64Array(2);
+          for (let i = 0; i < settle; i++) {
+            q = (await env.step([0, 0, 0, 0, 0, 0, gripper])).observation.gripperQpos;
+            expectFingerSigns(q, `${what}, step ${i + 1}`);
+          }
+          return q;
+        };
+        const expectOpen = (q: Float64Array) => {
+          for (const v of q) expect(Math.abs(Math.abs(v) - LIBERO_FINGERS.open)).toBeLessThan(LIBERO_FINGERS.openTolerance);
+        };
+        expectOpen(await hold(-1, 'opening'));
+        for (const v of await hold(1, 'closing')) {
+          expect(Math.abs(v)).toBeGreaterThan(LIBERO_FINGERS.closedMin);
+          expect(Math.abs(v)).toBeLessThan(LIBERO_FINGERS.closedMax);
+        }
+        expectOpen(await hold(-1, 'reopening'));
       },
       timeout,
     );

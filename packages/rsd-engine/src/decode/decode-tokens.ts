@@ -39,6 +39,16 @@ function bigCodes(K: number): readonly bigint[] {
   return BIG_CODES;
 }
 
+/**
+ * The code main is fed for a layer nobody has proposed yet: the middle level, a residual of zero
+ * (the likeliest value of a deep layer; `@rsd/heads` trains with prefix noise that uses the same
+ * code). Baseline never reads it (MADE masks hide undecided layers from decided ones); Jacobi and
+ * RSD's first guesses for deeper layers are made on it.
+ */
+export function undecidedCode(K: number): number {
+  return (K - 1) >> 1;
+}
+
 /** Where the current proposal of an undecided layer came from. */
 const NONE = 0;
 const DRAFT = 1;
@@ -81,8 +91,10 @@ export async function decodeTokens(
   checkDecodePlan(plan, L, models.draftModelLayers);
   const rule = positionRule(plan.acceptance, K, random);
   const P = C * H;
-  const input = new BigInt64Array(B * P * L); // main's token input, [B, C, H, L]
-  const out = new Int32Array(B * P * L);
+  // main's token input [B, C, H, L] and the decisions; undecided layers hold the middle code
+  const fill = undecidedCode(K);
+  const input = new BigInt64Array(B * P * L).fill(BigInt(fill));
+  const out = new Int32Array(B * P * L).fill(fill);
   const q = plan.acceptance.kind === 'sample' ? new Float64Array(B * P * L * K) : new Float64Array(0); // proposal distributions
   const source = new Uint8Array(B * L); // per (row, layer): NONE, DRAFT or MAIN
   const frontier = new Int32Array(B);

@@ -6,8 +6,10 @@ near (-0.21, -0.015, 1.18)), yaw (radians), gripper opening, target position. A 
 the hand by 0.02 m and the yaw by 0.05 rad per action unit; gripper > 0 closes. Success: hand
 within 0.03 m of the target with the gripper closed. As measured on real LIBERO: images are
 rendered UPSIDE DOWN (upright, red grows down the rows, green across the columns, blue encodes
-the state); finger joints are (left +, right -), about +-0.039 open and +-0.001 closed; stepping
-after success is accepted, only a step past robosuite's 1000-step horizon is refused.
+the state); finger joints are (left +, right -), about +-0.039 open and +-0.001 closed;
+robot0_eef_quat is (x, y, z, w) in the Panda's hand frame, (1, 0, 0, 0) with the hand pointing
+down (180 degrees about x), turned about world z by the yaw; stepping after success is accepted,
+only a step past robosuite's 1000-step horizon is refused.
 """
 
 import math
@@ -124,7 +126,8 @@ class OffScreenRenderEnv:
             "agentview_image": _render(self.height, self.width, blue, swap=False),
             "robot0_eye_in_hand_image": _render(self.height, self.width, blue, swap=True),
             "robot0_eef_pos": list(self.hand),
-            "robot0_eef_quat": [0.0, 0.0, math.sin(self.yaw / 2), math.cos(self.yaw / 2)],
+            # Rz(yaw) * Rx(180 deg) as (x, y, z, w): the hand points down, as the Panda's at rest
+            "robot0_eef_quat": [math.cos(self.yaw / 2), math.sin(self.yaw / 2), 0.0, 0.0],
             "robot0_gripper_qpos": [self.gripper / 2, -self.gripper / 2],
         }
 
