@@ -3,7 +3,8 @@
 // (rfsq_encoder.onnx) of the teacher's chunk (continuous.onnx) or the expert's. Writes
 // <out>/features.npy float32 [N, F] and <out>/tokens.npy int32 [N, C, H, L]: the input of
 // `npx nx run heads:train --data <out>`, for trying head settings without rerunning the pipeline.
-// The demos are read from a train-default work folder (<work>/demos, recorded if missing).
+// The demos (the bundle's provenance.config: tasks, demos per task, seed, image size) are read
+// from a train-default work folder (<work>/demos, recorded if missing).
 // usage: npx tsx --conditions=@rsd/source tools/student-data.ts --bundle <dir> --work <dir> --out <dir> [--targets teacher|expert]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { encodeNpy } from '@rsd/rfsq';
 import { OrtBackend, readBundle } from '@rsd/rsd-engine';
 import { runDemoStage } from '../src/demo-stage.ts';
-import { TRAIN_DEFAULT_CONFIG } from '../src/train-default-config.ts';
+import type { TrainDefaultConfig } from '../src/train-default-config.ts';
 import { buildTeacherDataset } from '../src/teacher/teacher-dataset.ts';
 import { teacherFeatures } from '../src/teacher/teacher-features.ts';
 
@@ -25,7 +26,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const bundleDir = resolve(v.bundle);
 const { manifest } = await readBundle(bundleDir);
 const { C, A, H, L, F } = manifest.dims;
-const cfg = TRAIN_DEFAULT_CONFIG;
+// the demos and the instruction hashing the bundle was trained with, not today's defaults
+const cfg = (manifest.provenance as { config?: TrainDefaultConfig } | undefined)?.config;
+if (cfg === undefined) throw new Error(`${bundleDir}/manifest.json has no provenance.config: not a bundle made by imitation:train-default`);
 const demos = await runDemoStage({ tasks: cfg.tasks, perTask: cfg.demosPerTask, seed: cfg.seed, imageSize: cfg.imageSize, dir: join(resolve(v.work), 'demos'), resume: true }, log);
 const spec = { imageSize: cfg.imageSize, vocabSize: cfg.teacher.backbone.vocabSize, maxTokens: cfg.teacher.backbone.maxTokens, chunk: C, actionDim: A };
 const data = buildTeacherDataset(demos.tasks, spec);

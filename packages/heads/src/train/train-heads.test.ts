@@ -153,6 +153,20 @@ describe('trainHeads', () => {
     ).rejects.toThrowError(/cfg.draftDepth/);
   });
 
+  it('prefix noise is seeded (same weights twice), changes what the main head learns, and names a bad setting', async () => {
+    const noise = { cleanShare: 0.25, maxRate: 0.3 };
+    const run = async (name: string, prefixNoise?: typeof noise) => {
+      const o = { ...base(join(root, name)), mainEpochs: 2, draftEpochs: 1, ...(prefixNoise ? { prefixNoise } : {}) };
+      return weightsOf((await trainHeads(o, { tf, backend: 'test', ...quiet })).files.mainWeights);
+    };
+    const a = await run('noise-a', noise);
+    const b = await run('noise-b', noise);
+    const plain = await run('noise-off');
+    expect(a).toEqual(b);
+    expect(a['in_tokens.weight']).not.toEqual(plain['in_tokens.weight']);
+    await expect(trainHeads({ ...base(join(root, 'noise-bad')), prefixNoise: { cleanShare: 2, maxRate: 0.1 } }, { tf, backend: 'test', ...quiet })).rejects.toThrow(/options.prefixNoise.cleanShare/);
+  });
+
   it('refuses a dataset that does not fit the config, naming the field', async () => {
     const error = await trainHeads(
       { ...base(join(root, 'bad')), data: { ...data, F: 5 } },

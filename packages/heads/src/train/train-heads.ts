@@ -263,7 +263,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
             options.prefixNoise === undefined
               ? t
               : tf.tensor4d(
-                  corruptPrefix(t.dataSync() as Int32Array, rows.length, P, L, K, options.prefixNoise, options.seed + 7919 * (epoch + 1) + 31 * bi),
+                  corruptPrefix(gatherRows(data.tokens, P * L, rows, (n) => new Int32Array(n)), rows.length, P, L, K, options.prefixNoise, options.seed + 7919 * (epoch + 1) + 31 * bi),
                   [rows.length, C, H, L],
                   'int32',
                 );

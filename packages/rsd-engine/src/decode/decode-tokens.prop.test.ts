@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { arbHeadsConfig, randomHeadWeights, SeededRandom } from '@rsd/heads/testing';
 import { describe, expect } from 'vitest';
 import { countCalls, greedyTokens, oracleDraft, referenceModels, type CallCounter } from '../testing/reference-models.ts';
+import { undecidedCode } from '@rsd/heads';
 import { decodeTokens } from './decode-tokens.ts';
 import { argmaxAt } from './logits-math.ts';
 import type { DecodeModels } from './decode-models.ts';
@@ -171,4 +172,21 @@ describe('decodeTokens on reference heads', () => {
       }
     },
   );
+
+  test.prop([arbCase], { numRuns: 30 })('a layer nobody has proposed is fed the middle code: jacobi\'s first pass sees undecidedCode(K) everywhere, rsd\'s beyond k', async ({ cfg, seed, B }) => {
+    const ref = referenceModels(cfg, randomHeadWeights(cfg, seed));
+    const firstInputs: BigInt64Array[] = [];
+    const recording: DecodeModels = { ...ref, main: (f, tokens, b) => (firstInputs.push(BigInt64Array.from(tokens)), ref.main(f, tokens, b)) };
+    const f = features(cfg.F, B, seed + 1);
+    const fill = BigInt(undecidedCode(cfg.K));
+    await decodeTokens(recording, f, B, { mode: 'jacobi', acceptance: { kind: 'exact' }, draftLayers: cfg.draftLayers });
+    expect(firstInputs[0]!.every((t) => t === fill)).toBe(true);
+    firstInputs.length = 0;
+    const k = cfg.draftLayers;
+    await decodeTokens(recording, f, B, { mode: 'rsd', acceptance: { kind: 'exact' }, draftLayers: k });
+    firstInputs[0]!.forEach((t, i) => {
+      if (i % cfg.L >= k) expect(t).toBe(fill);
+    });
+  });
 });
+

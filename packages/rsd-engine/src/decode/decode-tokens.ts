@@ -1,3 +1,4 @@
+import { undecidedCode } from '@rsd/heads';
 import type { DecodeModels } from './decode-models.ts';
 import { checkDecodePlan, type DecodePlan } from './decode-plan.ts';
 import { LayerChecks } from './layer-checks.ts';
@@ -37,16 +38,6 @@ const BIG_CODES: bigint[] = [];
 function bigCodes(K: number): readonly bigint[] {
   while (BIG_CODES.length < K) BIG_CODES.push(BigInt(BIG_CODES.length));
   return BIG_CODES;
-}
-
-/**
- * The code main is fed for a layer nobody has proposed yet: the middle level, a residual of zero
- * (the likeliest value of a deep layer; `@rsd/heads` trains with prefix noise that uses the same
- * code). Baseline never reads it (MADE masks hide undecided layers from decided ones); Jacobi and
- * RSD's first guesses for deeper layers are made on it.
- */
-export function undecidedCode(K: number): number {
-  return (K - 1) >> 1;
 }
 
 /** Where the current proposal of an undecided layer came from. */
@@ -91,7 +82,8 @@ export async function decodeTokens(
   checkDecodePlan(plan, L, models.draftModelLayers);
   const rule = positionRule(plan.acceptance, K, random);
   const P = C * H;
-  // main's token input [B, C, H, L] and the decisions; undecided layers hold the middle code
+  // main's token input [B, C, H, L] and the decisions; a layer nobody has proposed yet holds the
+  // middle code (a zero residual), the code @rsd/heads' prefix noise trains the main head on
   const fill = undecidedCode(K);
   const input = new BigInt64Array(B * P * L).fill(BigInt(fill));
   const out = new Int32Array(B * P * L).fill(fill);
