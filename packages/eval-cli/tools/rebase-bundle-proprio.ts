@@ -23,7 +23,6 @@ import { hashInstruction, onnxBackboneOf, prependInputAffine, writeBundle, type 
 import { createEmbeddedEnv, EMBEDDED_SPATIAL, ScriptedExpert, type Observation } from '@rsd/libero-bridge';
 import { readBundle } from '@rsd/rsd-engine';
 import { PROPRIO_REBASE_PRESETS } from './proprio-rebase-presets.ts';
-import { uniqueNodeNames } from './unique-node-names.ts';
 
 const { values: v } = parseArgs({
   options: { bundle: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, overwrite: { type: 'boolean' }, 'check-episodes': { type: 'string' } },
@@ -41,10 +40,7 @@ if (proprio === undefined || proprio.size !== 5 || proprio.fields.join(',') !== 
 const refusal = preset.refusal(m);
 if (refusal !== undefined) throw new Error(`${v.bundle}: --preset ${preset.name} does not apply: ${refusal}`);
 const { scale, bias } = preset;
-// a trained backbone's own proprio normalisation was put in front by the same function: its node
-// names come back, which ONNX Runtime refuses, so the later (trained) nodes are renamed
-const { model: backbone, renamed } = uniqueNodeNames(prependInputAffine(oldBackbone, 'proprio', scale, bias));
-if (renamed.length > 0) process.stderr.write(`renamed the trained graph's nodes ${renamed.join(', ')} (their names clashed with the rebase's)\n`);
+const backbone = prependInputAffine(oldBackbone, 'proprio', scale, bias);
 const note =
   `trained on ${preset.from}; backbone.onnx rebased exactly to ${preset.to} ` +
   `(proprio mapped back by old = new * ${JSON.stringify(scale)} + ${JSON.stringify(bias)} in front of the trained graph; ` +

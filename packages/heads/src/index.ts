@@ -39,6 +39,8 @@ export { draftForward } from './model/draft-forward.ts';
 export { mainForward } from './model/main-forward.ts';
 export { HEADS_ONNX_OPSET } from './export/onnx-opset.ts';
 export { exportDraftOnnx } from './export/export-draft-onnx.ts';
+export { exportMainPrefixDraftOnnx, prefixUnits } from './export/export-main-prefix-draft-onnx.ts';
+export { mainWeightsFromOnnx } from './export/main-weights-from-onnx.ts';
 export { exportMainOnnx } from './export/export-main-onnx.ts';
 export { prependInputAffine } from './export/prepend-input-affine.ts';
 export { exportContinuousHeadOnnx } from './export/export-continuous-onnx.ts';

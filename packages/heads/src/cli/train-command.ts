@@ -17,6 +17,7 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
                          [--draft-width 128] [--draft-depth 2] [--main-epochs 20] [--draft-epochs 20]
                          [--minibatch 64] [--lr 0.001] [--seed 0] [--val 0.1] [--soft-weight 1]
                          [--draft-init auto|main|random] [--prefix-noise <rate>] [--prefix-clean 0.25]
+                         [--draft trained|main-prefix]
                          [--resume]
                          [--backend tensorflow|wasm|cpu] [--json]
   npx nx run heads:train --synthetic <N> --out <dir> ...   (a synthetic dataset, for a smoke test)
@@ -34,6 +35,9 @@ export const TRAIN_HELP = `heads train — train the main head (teacher forcing)
               move to a neighbouring level with probability up to <rate> (0..1), so its guesses
               for deeper layers survive a wrong prefix (Jacobi consistency); --prefix-clean is
               the share of samples left clean (default 0.25). Off unless given.
+  --draft     trained (default): distil a draft head towards main's greedy tokens; main-prefix:
+              draft.onnx is the main head's own first k layers decoded greedily in one graph
+              (exact by construction, no draft training; --draft-* and --draft-epochs unused)
   --resume    continue from <out>/checkpoint.safetensors (written after every epoch)
   --backend   force a TensorFlow.js backend (default: tensorflow, else wasm, else cpu; printed)
 
@@ -58,6 +62,7 @@ export interface TrainCommandOptions {
   readonly softWeight: number;
   readonly draftInit: 'auto' | 'main' | 'random';
   readonly prefixNoise?: PrefixNoise | undefined;
+  readonly draft?: 'trained' | 'main-prefix' | undefined;
   readonly backend?: TfBackendName | undefined;
 }
 
@@ -86,6 +91,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       'draft-init': s,
       'prefix-noise': s,
       'prefix-clean': s,
+      draft: s,
       seed: s,
       val: s,
       backend: s,
@@ -115,6 +121,9 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
   if (v.out === undefined || v.out === '') throw new TypeError('--out is required (see --help)');
   if (v['draft-init'] !== undefined && !['auto', 'main', 'random'].includes(v['draft-init'])) {
     throw new RangeError(`--draft-init must be auto, main or random, got "${v['draft-init']}"`);
+  }
+  if (v.draft !== undefined && !['trained', 'main-prefix'].includes(v.draft)) {
+    throw new RangeError(`--draft must be trained or main-prefix, got "${v.draft}"`);
   }
   if (v.backend !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(v.backend)) {
     throw new RangeError(`--backend must be tensorflow, wasm or cpu, got "${v.backend}"`);
@@ -155,6 +164,7 @@ export function parseTrainArgs(args: string[]): { options: TrainCommandOptions; 
       softWeight: numberFlag(v['soft-weight'], 'soft-weight', 1, 'float', 0),
       draftInit: (v['draft-init'] ?? 'auto') as 'auto' | 'main' | 'random',
       prefixNoise,
+      draft: v.draft as 'trained' | 'main-prefix' | undefined,
       backend: v.backend as TfBackendName | undefined,
     },
     json,
@@ -224,6 +234,7 @@ export async function runTrain(
       softWeight: options.softWeight,
       draftInit: options.draftInit,
       ...(options.prefixNoise !== undefined ? { prefixNoise: options.prefixNoise } : {}),
+      ...(options.draft !== undefined ? { draft: options.draft } : {}),
     },
     {
       tf: selected.tf,

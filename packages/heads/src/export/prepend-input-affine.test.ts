@@ -1,5 +1,8 @@
 import { OnnxGraphBuilder } from '@rsd/rfsq';
+import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+
+const { onnx } = onnxProto;
 import { describe, expect, it } from 'vitest';
 import { prependInputAffine } from './prepend-input-affine.ts';
 
@@ -29,6 +32,18 @@ describe('prependInputAffine', () => {
     const old = Float32Array.from(x, (v, i) => v * scale[i % 3]! + bias[i % 3]!);
     const expected = await run(tinyModel(), old);
     const got = await run(prependInputAffine(tinyModel(), 'proprio', scale, bias), x);
+    for (let i = 0; i < expected.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-6);
+  });
+
+  it('applied twice (a rebase of a rebased model), it keeps every node name unique and composes the maps', async () => {
+    const once = prependInputAffine(tinyModel(), 'proprio', [2, 1, 1], [0, 0.5, 0]);
+    const twice = prependInputAffine(once, 'proprio', [1, -1, 1], [0.1, 0, 0]);
+    const names = onnx.ModelProto.decode(twice).graph!.node!.map((n) => n.name ?? '');
+    expect(new Set(names).size).toBe(names.length);
+    const x = Float32Array.of(0.1, 1.2, -0.03);
+    const inner = Float32Array.from(x, (v, i) => v * [1, -1, 1][i]! + [0.1, 0, 0][i]!);
+    const expected = await run(tinyModel(), Float32Array.from(inner, (v, i) => v * [2, 1, 1][i]! + [0, 0.5, 0][i]!));
+    const got = await run(twice, x);
     for (let i = 0; i < expected.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-6);
   });
 

@@ -25,7 +25,8 @@ export function prependInputAffine(model: Uint8Array, input: string, scale: read
   if (last?.dimValue !== undefined && last.dimValue !== null && Number(last.dimValue) !== scale.length) {
     throw new RangeError(`input "${input}" has ${String(last.dimValue)} columns, scale has ${scale.length}`);
   }
-  const taken = new Set<string>([...(g.node ?? []).flatMap((n) => [...(n.input ?? []), ...(n.output ?? [])]), ...(g.initializer ?? []).map((t) => t.name ?? '')]);
+  // value, initializer and node names: a second rebase of the same model must not reuse any of them
+  const taken = new Set<string>([...(g.node ?? []).flatMap((n) => [...(n.input ?? []), ...(n.output ?? []), n.name ?? '']), ...(g.initializer ?? []).map((t) => t.name ?? '')]);
   const name = (base: string) => {
     let n = base;
     for (let i = 1; taken.has(n); i++) n = `${base}_${i}`;

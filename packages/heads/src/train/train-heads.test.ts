@@ -167,6 +167,41 @@ describe('trainHeads', () => {
     await expect(trainHeads({ ...base(join(root, 'noise-bad')), prefixNoise: { cleanShare: 2, maxRate: 0.1 } }, { tf, backend: 'test', ...quiet })).rejects.toThrow(/options.prefixNoise.cleanShare/);
   });
 
+  it('draft main-prefix: no draft training, draft.onnx decodes main\'s own greedy tokens of layers < k (measured agreement 1), no draft.safetensors', async () => {
+    const out = join(root, 'main-prefix');
+    const lines: string[] = [];
+    const r = await trainHeads({ ...base(out), mainEpochs: 2, draftEpochs: 3, draft: 'main-prefix' }, { tf, backend: 'test', log: (l) => lines.push(l) });
+    expect(r.report.draft).toBe('main-prefix');
+    expect(r.report.history.filter((h) => (h as { phase?: string }).phase === 'draft')).toEqual([]);
+    expect(lines.some((l) => l.includes('main-prefix'))).toBe(true);
+    expect(r.report.draftVsMainGreedy.layerAgreement).toEqual([1, 1]);
+    await expect(readFile(join(out, 'draft.safetensors'))).rejects.toThrow(/ENOENT/);
+    // the draft's tokens are main's greedy tokens, checked here against the plain reference forward
+    const main = await weightsOf(r.files.mainWeights);
+    const session = await ort.InferenceSession.create(await readFile(r.files.draftOnnx));
+    const N = 8;
+    const f = data.features.subarray(0, N * cfg.F);
+    const logits = (await session.run({ features: new ort.Tensor('float32', Float32Array.from(f), [N, cfg.F]) }))['logits']!;
+    await session.release();
+    expect(logits.dims).toEqual([N, cfg.C, cfg.H, cfg.draftLayers, cfg.K]);
+    const d = logits.data as Float32Array;
+    const P = cfg.C * cfg.H;
+    const tokens = new Int32Array(N * P * cfg.L);
+    const argmax = (x: Float32Array, at: number) => {
+      let best = 0;
+      for (let v = 1; v < cfg.K; v++) if (x[at + v]! > x[at + best]!) best = v;
+      return best;
+    };
+    for (let l = 0; l < cfg.draftLayers; l++) {
+      const ref = mainForward(cfg, main, f, tokens, N);
+      for (let i = 0; i < N * P; i++) {
+        tokens[i * cfg.L + l] = argmax(ref, (i * cfg.L + l) * cfg.K);
+        expect(argmax(d, (i * cfg.draftLayers + l) * cfg.K)).toBe(tokens[i * cfg.L + l]);
+      }
+    }
+    await expect(trainHeads({ ...base(join(root, 'draft-bad')), draft: 'other' as 'trained' }, { tf, backend: 'test', ...quiet })).rejects.toThrow(/options.draft must be "trained" or "main-prefix"/);
+  });
+
   it('refuses a dataset that does not fit the config, naming the field', async () => {
     const error = await trainHeads(
       { ...base(join(root, 'bad')), data: { ...data, F: 5 } },

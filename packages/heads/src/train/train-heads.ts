@@ -1,8 +1,10 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { restoreAdamState } from '@rsd/rfsq';
 import { HeadsError } from '../errors/heads-error.ts';
+import { exportMainPrefixDraftOnnx } from '../export/export-main-prefix-draft-onnx.ts';
 import type { HeadsConfig } from '../heads-config.ts';
 import { DraftHeadTf } from '../model/draft-head-tf.ts';
 import { draftFromMainLayer0, draftFromMainLayer0Check, draftLayer0FrozenMasks } from '../model/draft-from-main.ts';
@@ -54,6 +56,13 @@ export interface TrainHeadsOptions {
    * that its guesses for deeper layers survive a wrong prefix; omitted = plain teacher forcing.
    */
   readonly prefixNoise?: PrefixNoise;
+  /**
+   * Which draft the bundle gets: `trained` (default) distils the draft head (draftWidth,
+   * draftDepth, draftEpochs) towards main's greedy tokens; `main-prefix` skips that and exports
+   * the main head's own first k = draftLayers layers, decoded greedily in one graph
+   * ({@link exportMainPrefixDraftOnnx}): exact by construction, no draft weights to train.
+   */
+  readonly draft?: 'trained' | 'main-prefix';
 }
 
 export interface TrainHeadsDeps {
@@ -76,6 +85,8 @@ export interface TrainReport {
   /** Draft vs the main head's greedy tokens on the validation split (exact-mode acceptance). */
   readonly draftVsMainGreedy: AcceptanceReport;
   readonly history: readonly unknown[];
+  /** Which draft draft.onnx holds ({@link TrainHeadsOptions.draft}). */
+  readonly draft: 'trained' | 'main-prefix';
 }
 
 export interface TrainHeadsResult {
@@ -123,6 +134,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     resume: given.resume ?? false,
     softWeight: given.softWeight ?? 1,
     draftInit: given.draftInit ?? 'auto',
+    draft: given.draft ?? 'trained',
   };
   const { config: cfg, data, outDir } = options;
   const { tf, log } = deps;
@@ -138,7 +150,11 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     throw new RangeError(`options.valFraction must be in (0, 1), got ${options.valFraction}`);
   checkDatasetAgainstConfig(data, cfg);
   if (options.prefixNoise !== undefined) checkPrefixNoise(options.prefixNoise, 'options.prefixNoise');
-  if (options.draftInit === 'main') draftFromMainLayer0Check(cfg);
+  if (options.draft !== 'trained' && options.draft !== 'main-prefix') {
+    throw new RangeError(`options.draft must be "trained" or "main-prefix", got ${JSON.stringify(options.draft)}`);
+  }
+  const prefixDraft = options.draft === 'main-prefix';
+  if (options.draftInit === 'main' && !prefixDraft) draftFromMainLayer0Check(cfg);
   if (data.N < 2)
     throw new HeadsError('INVALID_SHAPE', 'dataset: at least 2 samples are needed (train + validation)', {
       subject: 'dataset#N',
@@ -283,23 +299,37 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       // the checkpoint stays at phase "main" until a draft epoch is done, so a larger
       // mainEpochs can still continue it
       state = { ...state, phase: 'draft', epoch: 0, optimizer: [] };
-      if (draftInit === 'main') {
+      if (prefixDraft) {
+        log(`[heads] draft: the main head's own first ${k} layer(s), decoded greedily in one graph (main-prefix; nothing to train)`);
+      } else if (draftInit === 'main') {
         const copied = draftFromMainLayer0(cfg, main.weights(), draft.weights());
         draft.dispose();
         draft = new DraftHeadTf(tf, cfg, copied, draftLayer0FrozenMasks(cfg));
       }
-      log(
-        `[heads] draft init: ${draftInit === 'main' ? "main head's layer-0 path copied (kept frozen)" : 'random'} (draftInit ${options.draftInit})`,
-      );
+      if (!prefixDraft) {
+        log(
+          `[heads] draft init: ${draftInit === 'main' ? "main head's layer-0 path copied (kept frozen)" : 'random'} (draftInit ${options.draftInit})`,
+        );
+      }
     }
 
     // 2. the main head's greedy tokens of every sample (the distillation target)
     const { greedy, draftTokens, softTargets } = await distillationTargets(cfg, main.weights(), data.features, data.N);
 
-    const draftAcceptance = (rowsAll: readonly number[]) => {
+    const prefixDraftOnnx = (): Uint8Array => exportMainPrefixDraftOnnx(cfg, main.weights(), k);
+    const draftAcceptance = async (rowsAll: readonly number[]) => {
       const d = new Int32Array(rowsAll.length * P * k);
       let at = 0;
+      // the main-prefix draft is measured as the engine runs it: its ONNX graph in ONNX Runtime
+      const session = prefixDraft ? await ort.InferenceSession.create(prefixDraftOnnx(), { intraOpNumThreads: 1 }) : undefined;
       for (const rows of minibatches(rowsAll, 256)) {
+        if (session !== undefined) {
+          const f = new ort.Tensor('float32', gatherRows(data.features, F, rows, (n) => new Float32Array(n)), [rows.length, F]);
+          const tok = draftArgmax(cfg, (await session.run({ features: f }))['logits']!.data as Float32Array);
+          d.set(tok, at);
+          at += tok.length;
+          continue;
+        }
         const f = tf.tensor2d(
           gatherRows(data.features, F, rows, (n) => new Float32Array(n)),
           [rows.length, F],
@@ -310,6 +340,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
         at += tok.length;
         tf.dispose([f, logits]);
       }
+      await session?.release();
       return acceptanceReport(
         d,
         gatherRows(greedy, P * L, rowsAll, (n) => new Int32Array(n)),
@@ -321,7 +352,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     };
 
     // 3. draft head distilled towards main greedy
-    if (state.phase === 'draft') {
+    if (state.phase === 'draft' && !prefixDraft) {
       const opt = await makeOptimizer(state.optimizer);
       for (let epoch = state.epoch; epoch < options.draftEpochs; epoch++) {
         let sum = 0;
@@ -361,7 +392,7 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
           tf.dispose([f, t, soft, cost]);
         }
         deps.progress?.('');
-        const a = draftAcceptance(val);
+        const a = await draftAcceptance(val);
         history.push({
           phase: 'draft',
           epoch: epoch + 1,
@@ -381,10 +412,17 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
       backend: deps.backend,
       samples: { train: train.length, val: val.length },
       main: mainMetrics(),
-      draftVsMainGreedy: draftAcceptance(val),
+      draftVsMainGreedy: await draftAcceptance(val),
       history,
+      draft: options.draft,
     };
-    const files = await writeTrainedHeads(outDir, cfg, { main: main.weights(), draft: draft.weights() }, report);
+    const files = await writeTrainedHeads(
+      outDir,
+      cfg,
+      { main: main.weights(), draft: draft.weights() },
+      report,
+      prefixDraft ? { draftOnnx: prefixDraftOnnx() } : {},
+    );
     const acc = report.draftVsMainGreedy;
     log(
       `[heads] draft vs main greedy (val): agreement/layer ${acc.positionAgreement.map((x) => x.toFixed(3)).join(' ')}; whole layer ${acc.layerAgreement.map((x) => x.toFixed(3)).join(' ')}`,

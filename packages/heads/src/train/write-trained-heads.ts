@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointTensor } from '../checkpoint/checkpoint-tensor.ts';
 import { writeSafetensors } from '../checkpoint/safetensors-writer.ts';
@@ -38,12 +38,17 @@ export function headSafetensors(
   );
 }
 
-/** Writes heads.json, both ONNX exports, both safetensors and report.json into `outDir`. */
+/**
+ * Writes heads.json, both ONNX exports, both safetensors and report.json into `outDir`. With
+ * `draftOnnx` (a draft that is not a trained draft head, e.g. the main-prefix draft) that graph is
+ * written as draft.onnx and no draft.safetensors is written (a stale one is removed).
+ */
 export async function writeTrainedHeads(
   outDir: string,
   cfg: HeadsConfig,
   weights: { main: MainWeights; draft: DraftWeights },
   report: unknown,
+  options: { draftOnnx?: Uint8Array } = {},
 ): Promise<TrainedFiles> {
   const files: TrainedFiles = {
     config: join(outDir, 'heads.json'),
@@ -57,11 +62,12 @@ export async function writeTrainedHeads(
   const contents: [string, Uint8Array | string][] = [
     [files.config, `${JSON.stringify(cfg, null, 2)}\n`],
     [files.mainOnnx, exportMainOnnx(cfg, weights.main)],
-    [files.draftOnnx, exportDraftOnnx(cfg, weights.draft)],
+    [files.draftOnnx, options.draftOnnx ?? exportDraftOnnx(cfg, weights.draft)],
     [files.mainWeights, headSafetensors(cfg, 'main', weights.main)],
-    [files.draftWeights, headSafetensors(cfg, 'draft', weights.draft)],
+    ...(options.draftOnnx === undefined ? [[files.draftWeights, headSafetensors(cfg, 'draft', weights.draft)] as [string, Uint8Array]] : []),
     [files.report, `${JSON.stringify(report, null, 2)}\n`],
   ];
+  if (options.draftOnnx !== undefined) await rm(files.draftWeights, { force: true });
   for (const [path, data] of contents) {
     await writeFile(path, data).catch((cause: unknown) => {
       throw new HeadsError('IO_ERROR', `cannot write ${path}: ${(cause as Error).message}`, { subject: path, cause });
