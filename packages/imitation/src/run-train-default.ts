@@ -299,7 +299,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
     slices.heads,
     inputsOf(selectStage.marker, rfsqStage.marker),
     async (_resume, dir) => {
-      const progress = new StageProgress(stream, { stage: 'heads', unitName: 'epoch', total: cfg.mainEpochs + cfg.draftEpochs });
+      const progress = new StageProgress(stream, { stage: 'heads', unitName: 'epoch', total: cfg.mainEpochs + (cfg.headsDraft === 'trained' ? cfg.draftEpochs : 0) });
       const heads = await trainHeads(
         {
           config: headsCfg,
@@ -312,6 +312,7 @@ export async function runTrainDefault(options: TrainDefaultOptions, deps: TrainD
           seed: cfg.seed,
           resume: true,
           ...(cfg.headsPrefixNoise === null ? {} : { prefixNoise: cfg.headsPrefixNoise }),
+          draft: cfg.headsDraft,
         },
         {
           tf,

@@ -61,6 +61,13 @@ export interface TrainDefaultConfig {
    * Jacobi pass gives it (fewer main passes; exact mode stays exact). null = plain teacher forcing.
    */
   readonly headsPrefixNoise: PrefixNoise | null;
+  /**
+   * `main-prefix`: the draft is the main head's own first `heads.draftLayers` layers, decoded
+   * greedily in one ONNX graph (`@rsd/heads` exportMainPrefixDraftOnnx; exact by construction,
+   * nothing to train, draftWidth/draftDepth/draftEpochs unused). `trained`: a draft head distilled
+   * towards main's greedy tokens.
+   */
+  readonly headsDraft: 'trained' | 'main-prefix';
   readonly mainEpochs: number;
   readonly draftEpochs: number;
   readonly headsBatchSize: number;
@@ -122,6 +129,7 @@ export const TRAIN_DEFAULT_CONFIG: TrainDefaultConfig = {
   heads: { draftLayers: 1, mainWidth: 256, mainDepth: 2, draftWidth: 32, draftDepth: 2 },
   headTargets: 'teacher',
   headsPrefixNoise: { cleanShare: 0.25, maxRate: 0.3 },
+  headsDraft: 'main-prefix',
   mainEpochs: 10,
   draftEpochs: 1,
   headsBatchSize: 128,
@@ -161,6 +169,8 @@ export const SMOKE_CONFIG: TrainDefaultConfig = {
     select: { epochs: [1], trialsPerTask: 1, maxSteps: 12 },
   },
   heads: { draftLayers: 2, mainWidth: 16, mainDepth: 1, draftWidth: 8, draftDepth: 1 },
+  // a trained draft, so the on-policy re-distillation stage is exercised too
+  headsDraft: 'trained',
   mainEpochs: 1,
   draftEpochs: 1,
   headsBatchSize: 32,
@@ -196,6 +206,10 @@ export function checkTrainDefaultConfig(c: TrainDefaultConfig): void {
   int(c.mainEpochs, 'mainEpochs', 1);
   int(c.draftEpochs, 'draftEpochs', 1);
   int(c.headsBatchSize, 'headsBatchSize', 1);
+  if (c.headsDraft !== 'trained' && c.headsDraft !== 'main-prefix') throw new RangeError(`config.headsDraft must be "trained" or "main-prefix", got ${String(c.headsDraft)}`);
+  if (c.headsDraft === 'main-prefix' && c.onPolicyDraft.episodesPerTask > 0) {
+    throw new RangeError('config.onPolicyDraft.episodesPerTask must be 0 with headsDraft "main-prefix" (that draft is exact; there is nothing to re-distil)');
+  }
   if (c.headsPrefixNoise !== null) checkPrefixNoise(c.headsPrefixNoise, 'config.headsPrefixNoise');
   if (!(c.headsLearningRate > 0)) throw new RangeError(`config.headsLearningRate must be > 0, got ${c.headsLearningRate}`);
   int(c.onPolicyDraft.episodesPerTask, 'onPolicyDraft.episodesPerTask', 0);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseTrainDefaultFlags, TRAIN_DEFAULT_HELP } from './train-default-flags.ts';
+import { TRAIN_DEFAULT_CONFIG } from '../train-default-config.ts';
 
 describe('parseTrainDefaultFlags', () => {
   test('--fresh discards the work folder; off by default', () => {
@@ -28,10 +29,20 @@ describe('parseTrainDefaultFlags', () => {
 
   test('--prefix-noise, --draft-layers and --draft-width set the student fields; off turns the noise off', () => {
     const c = parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', '0.2', '--draft-layers', '2', '--draft-width', '64']).config;
-    expect(c.headsPrefixNoise).toEqual({ cleanShare: 0.25, maxRate: 0.2 });
+    expect(c.headsPrefixNoise).toEqual({ cleanShare: TRAIN_DEFAULT_CONFIG.headsPrefixNoise!.cleanShare, maxRate: 0.2 });
     expect(c.heads).toMatchObject({ draftLayers: 2, draftWidth: 64 });
     expect(parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', 'off']).config.headsPrefixNoise).toBeNull();
     expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', '1.5'])).toThrow(/--prefix-noise/);
     expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--draft-layers', '0'])).toThrow(/--draft-layers/);
+  });
+
+  test('--prefix-clean sets the clean share, --draft the kind of draft; bad values are named', () => {
+    const c = parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', '0', '--prefix-clean', '0.5', '--draft', 'trained']).config;
+    expect(c.headsPrefixNoise).toEqual({ cleanShare: 0.5, maxRate: 0 });
+    expect(c.headsDraft).toBe('trained');
+    expect(parseTrainDefaultFlags(['--out', '/tmp/b']).config.headsDraft).toBe(TRAIN_DEFAULT_CONFIG.headsDraft);
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-clean', '2'])).toThrow(/--prefix-clean/);
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', 'off', '--prefix-clean', '0.5'])).toThrow(/--prefix-clean needs prefix noise/);
+    expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--draft', 'random'])).toThrow(/--draft must be main-prefix or trained/);
   });
 });

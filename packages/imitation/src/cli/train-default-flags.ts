@@ -40,6 +40,10 @@ Progress: one line per epoch/task with samples/s and the stage's ETA (a status l
                           to the undecided code, codes before it moved one level with probability
                           up to r; a quarter of samples clean) so its deeper guesses survive a
                           wrong prefix (default ${TRAIN_DEFAULT_CONFIG.headsPrefixNoise === null ? 'off' : TRAIN_DEFAULT_CONFIG.headsPrefixNoise.maxRate})
+  --prefix-clean <s>      share of samples whose prefix stays clean under --prefix-noise (default ${TRAIN_DEFAULT_CONFIG.headsPrefixNoise?.cleanShare ?? 0.25})
+  --draft <kind>          main-prefix: the main head's own first k layers, decoded greedily in one
+                          graph (exact, nothing to train) | trained: a draft head distilled towards
+                          main's greedy tokens (default ${TRAIN_DEFAULT_CONFIG.headsDraft})
   --draft-layers <k>      layers the draft proposes (default ${TRAIN_DEFAULT_CONFIG.heads.draftLayers})
   --draft-width <n>       the draft's hidden width (default ${TRAIN_DEFAULT_CONFIG.heads.draftWidth})
   --main-epochs <n>       main head epochs on the frozen features (default ${TRAIN_DEFAULT_CONFIG.mainEpochs})
@@ -84,6 +88,8 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
         'head-targets': { type: 'string' },
         'main-epochs': { type: 'string' },
         'prefix-noise': { type: 'string' },
+        'prefix-clean': { type: 'string' },
+        draft: { type: 'string' },
         'draft-layers': { type: 'string' },
         'draft-width': { type: 'string' },
         'draft-epochs': { type: 'string' },
@@ -122,6 +128,17 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
     if (!(r >= 0 && r <= 1)) throw new EvalError('INVALID_FLAG', `--prefix-noise must be a rate in [0, 1] or off, got "${noiseFlag}"`, { subject: '--prefix-noise' });
     prefixNoise = { cleanShare: base.headsPrefixNoise?.cleanShare ?? 0.25, maxRate: r };
   }
+  const cleanFlag = parsed['prefix-clean'];
+  if (cleanFlag !== undefined) {
+    const s = Number(cleanFlag);
+    if (!(s >= 0 && s <= 1)) throw new EvalError('INVALID_FLAG', `--prefix-clean must be a share in [0, 1], got "${cleanFlag}"`, { subject: '--prefix-clean' });
+    if (prefixNoise === null) throw new EvalError('INVALID_FLAG', '--prefix-clean needs prefix noise (it is off)', { subject: '--prefix-clean' });
+    prefixNoise = { ...prefixNoise, cleanShare: s };
+  }
+  const draftFlag = parsed.draft;
+  if (draftFlag !== undefined && draftFlag !== 'main-prefix' && draftFlag !== 'trained') {
+    throw new EvalError('INVALID_FLAG', `--draft must be main-prefix or trained, got "${draftFlag}"`, { subject: '--draft' });
+  }
   const teacherEpochs = int('teacher-epochs', parsed['teacher-epochs'], 1) ?? base.teacher.epochs;
   const selectEpochs = parsed['select-epochs']?.split(',').map((t) => int('select-epochs', t.trim(), 1)!);
   const past = (selectEpochs ?? []).find((e) => e > teacherEpochs);
@@ -146,6 +163,7 @@ export function parseTrainDefaultFlags(argv: readonly string[]): TrainDefaultCli
     },
     headTargets: targets ?? base.headTargets,
     headsPrefixNoise: prefixNoise,
+    headsDraft: draftFlag ?? base.headsDraft,
     heads: {
       ...base.heads,
       draftLayers: int('draft-layers', parsed['draft-layers'], 1) ?? base.heads.draftLayers,
