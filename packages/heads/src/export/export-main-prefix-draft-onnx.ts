@@ -32,8 +32,8 @@ export function prefixUnits(cfg: HeadsConfig, k: number): { units: number[]; end
  *
  * Graph: acc = Gemm(features) over all units of degree < k, once. Step l: Slice(acc, units of
  * degree ≤ l) → Relu → (Gemm → Relu) × (mainDepth − 1) → Gemm(out rows of layer l) = logits_l
- * [B, P·K]; for l < k−1: ArgMax over K → OneHot → MatMul(in_tokens columns of layer l) added
- * to acc. Logits of the k steps are concatenated to [B, C, H, k, K].
+ * [B, P·K]; for l < k−1: ArgMax over K → Gather of the matching rows of in_tokens' columns
+ * of layer l (transposed) → ReduceSum over positions, added to acc. Logits of the k steps are concatenated to [B, C, H, k, K].
  */
 export function exportMainPrefixDraftOnnx(
   cfg: HeadsConfig,
@@ -69,6 +69,8 @@ export function exportMainPrefixDraftOnnx(
   const hidden = Array.from({ length: cfg.mainDepth - 1 }, (_, j) => applyMask(weights[`hidden.${j}.weight`]!, masks.hidden));
   const wOut = applyMask(weights['out.weight']!, masks.output);
   const layerLogits: string[] = [];
+  const shapePK = g.constInt64([0, P, K], [3], 'shape_b_p_k');
+  const offsets = g.constInt64(Array.from({ length: P }, (_, p) => p * K), [P], 'position_offsets');
   for (let l = 0; l < k; l++) {
     const w = ends[l]!;
     let z = g.op('Relu', [w === n ? acc : g.op('Slice', [acc, g.constInt64([0]), g.constInt64([w]), g.constInt64([1])])]);
@@ -88,19 +90,23 @@ export function exportMainPrefixDraftOnnx(
     for (let r = 0; r < PK; r++) {
       for (let b = 0; b < w; b++) out[r * w + b] = wOut[(l * PK + r) * D + units[b]!]!;
     }
-    const logits = g.op('Gemm', [z, g.initializer(`step${l}.out.weight`, 'float32', [PK, w], out), g.initializer(`step${l}.out.bias`, 'float32', [PK], outBias)], gemmOpts);
+    const flat = g.op('Gemm', [z, g.initializer(`step${l}.out.weight`, 'float32', [PK, w], out), g.initializer(`step${l}.out.bias`, 'float32', [PK], outBias)], gemmOpts);
+    const logits = g.op('Reshape', [flat, shapePK]); // [B, P, K]
     layerLogits.push(logits);
     if (l === k - 1) break;
-    // the greedy tokens of layer l feed the units of degree > l
-    const tokens = g.op('ArgMax', [g.op('Reshape', [logits, g.constInt64([0, P, K])])], { axis: 2, keepdims: 0 });
-    const oneHot = g.op('Reshape', [g.op('OneHot', [tokens, g.constInt64([K], []), g.constFloat([0, 1])], { axis: -1 }), g.constInt64([0, PK])]);
-    const win = new Float32Array(n * PK);
-    for (let a = 0; a < n; a++) win.set(wIn.subarray(units[a]! * LPK + l * PK, units[a]! * LPK + (l + 1) * PK), a * PK);
-    const fromTokens = g.op('Gemm', [oneHot, g.initializer(`step${l}.in_tokens.weight`, 'float32', [n, PK], win)], gemmOpts);
-    acc = g.op('Add', [acc, fromTokens]);
+    // the greedy tokens of layer l feed the units of degree > l: one row of in_tokens' columns of
+    // layer l per position (row p·K + token), gathered and summed over positions
+    const tokens = g.op('ArgMax', [logits], { axis: 2, keepdims: 0 });
+    const rows = g.op('Add', [tokens, offsets]);
+    const winT = new Float32Array(PK * n);
+    for (let a = 0; a < n; a++) {
+      for (let c = 0; c < PK; c++) winT[c * n + a] = wIn[units[a]! * LPK + l * PK + c]!;
+    }
+    const gathered = g.op('Gather', [g.initializer(`step${l}.in_tokens.weight_t`, 'float32', [PK, n], winT), rows], { axis: 0 });
+    acc = g.op('Add', [acc, g.op('ReduceSum', [gathered, g.constInt64([1])], { keepdims: 0 })]);
   }
-  const stacked = layerLogits.map((x) => g.op('Reshape', [x, g.constInt64([0, P, 1, K])]));
-  const all = stacked.length === 1 ? stacked[0]! : g.op('Concat', stacked, { axis: 2 });
+  // [B, P, K] per layer, concatenated on the last axis: index p·k·K + l·K + v, the [B, C, H, k, K] order
+  const all = layerLogits.length === 1 ? layerLogits[0]! : g.op('Concat', layerLogits, { axis: 2 });
   g.op('Reshape', [all, g.constInt64([0, C, H, k, K])], {}, 'logits');
   g.output('logits', 'float32', ['B', C, H, k, K]);
   return g.build({

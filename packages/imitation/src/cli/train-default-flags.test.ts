@@ -29,7 +29,7 @@ describe('parseTrainDefaultFlags', () => {
 
   test('--prefix-noise, --draft-layers and --draft-width set the student fields; off turns the noise off', () => {
     const c = parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', '0.2', '--draft-layers', '2', '--draft-width', '64']).config;
-    expect(c.headsPrefixNoise).toEqual({ cleanShare: TRAIN_DEFAULT_CONFIG.headsPrefixNoise!.cleanShare, maxRate: 0.2 });
+    expect(c.headsPrefixNoise).toEqual({ cleanShare: TRAIN_DEFAULT_CONFIG.headsPrefixNoise?.cleanShare ?? 0.25, maxRate: 0.2 });
     expect(c.heads).toMatchObject({ draftLayers: 2, draftWidth: 64 });
     expect(parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', 'off']).config.headsPrefixNoise).toBeNull();
     expect(() => parseTrainDefaultFlags(['--out', '/tmp/b', '--prefix-noise', '1.5'])).toThrow(/--prefix-noise/);
