@@ -1,5 +1,5 @@
-import { onnxBackboneOf } from '@rsd/heads';
-import { readdirSync, statSync } from 'node:fs';
+import { exportMainPrefixDraftOnnx, mainWeightsFromOnnx, onnxBackboneOf } from '@rsd/heads';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmbeddedEnv, EMBEDDED_SPATIAL_NAME, EMBEDDED_SPATIAL_TASKS } from '@rsd/libero-bridge';
 import { loadEngine } from '@rsd/rsd-engine';
@@ -31,6 +31,15 @@ describe('the shipped embedded_spatial bundle', () => {
     const teacher = p['teacher'] as { selection: { epoch: number; successes: number }[]; chosenEpoch: number };
     expect(teacher.selection.length).toBeGreaterThan(0);
     expect(teacher.selection.map((r) => r.epoch)).toContain(teacher.chosenEpoch);
+  });
+
+  it('its draft is the main-prefix draft of its own main head, as the manifest says (byte for byte)', () => {
+    const { manifest } = checkBundle(dir);
+    const draft = (manifest.provenance as { draft?: { kind: string; layers: number } }).draft;
+    expect(draft).toMatchObject({ kind: 'main-prefix', layers: manifest.dims.k });
+    const { cfg, weights } = mainWeightsFromOnnx(readFileSync(join(dir, 'main.onnx')), join(dir, 'main.onnx'));
+    const expected = exportMainPrefixDraftOnnx(cfg, weights, manifest.dims.k);
+    expect(Buffer.compare(Buffer.from(expected), readFileSync(join(dir, 'draft.onnx')))).toBe(0);
   });
 
   it('decodes a real observation: exact RSD gives baseline’s tokens, finite actions near the data range', async () => {
