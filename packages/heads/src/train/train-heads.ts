@@ -314,7 +314,16 @@ export async function trainHeads(given: TrainHeadsOptions, deps: TrainHeadsDeps)
     }
 
     // 2. the main head's greedy tokens of every sample (the distillation target)
-    const { greedy, draftTokens, softTargets } = await distillationTargets(cfg, main.weights(), data.features, data.N);
+    // (a main-prefix draft is not trained: main's greedy tokens are needed for its report only, on
+    // the validation rows)
+    const { greedy, draftTokens, softTargets } = prefixDraft
+      ? await (async () => {
+          const valTargets = await distillationTargets(cfg, main.weights(), gatherRows(data.features, F, val, (n) => new Float32Array(n)), val.length);
+          const full = new Int32Array(data.N * P * L);
+          val.forEach((r, i) => full.set(valTargets.greedy.subarray(i * P * L, (i + 1) * P * L), r * P * L));
+          return { greedy: full, draftTokens: new Int32Array(0), softTargets: new Float32Array(0) };
+        })()
+      : await distillationTargets(cfg, main.weights(), data.features, data.N);
 
     const prefixDraftOnnx = (): Uint8Array => exportMainPrefixDraftOnnx(cfg, main.weights(), k);
     const draftAcceptance = async (rowsAll: readonly number[]) => {
